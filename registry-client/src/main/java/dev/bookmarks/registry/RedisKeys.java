@@ -1,0 +1,59 @@
+package dev.bookmarks.registry;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The registry's Redis layout, for prefix {@code P} (default {@code bookmarks}); docs/redis-layout.md
+ * says the same for operators.
+ *
+ * <pre>
+ *   P:ring              string  the ring, binary (ring module, RingCodec format version 1)
+ *   P:ring:epoch        string  the ring's epoch in decimal; absent means 0 (no ring yet)
+ *   P:ring:changed-at   string  Redis server time of the last change, epoch milliseconds
+ *   P:ring:changes      channel the new epoch in decimal, published on every change
+ *   P:heartbeat:{shard} string  "v1 ttlMillis startedAtMillis url", expires after ttlMillis
+ * </pre>
+ *
+ * The three ring keys change together, in one Lua script that compares the epoch first, so Redis
+ * never holds a half-written ring.
+ */
+public final class RedisKeys {
+
+    private final String ring;
+    private final String epoch;
+    private final String changedAt;
+    private final String channel;
+    private final String heartbeatPrefix;
+
+    public RedisKeys(String prefix) {
+        this.ring = prefix + ":ring";
+        this.epoch = prefix + ":ring:epoch";
+        this.changedAt = prefix + ":ring:changed-at";
+        this.channel = prefix + ":ring:changes";
+        this.heartbeatPrefix = prefix + ":heartbeat:";
+    }
+
+    public String ring() {
+        return ring;
+    }
+
+    public String epoch() {
+        return epoch;
+    }
+
+    public String changedAt() {
+        return changedAt;
+    }
+
+    public String channel() {
+        return channel;
+    }
+
+    public String heartbeat(String shardId) {
+        return heartbeatPrefix + shardId;
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.bookmarks.registry;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+/**
+ * Starts the change-channel subscription without making Redis a start-up dependency: a listener
+ * container started while Redis is down throws, which would stop the application from starting.
+ * Here a failed start is logged and retried every {@value #RETRY_SECONDS} s until it succeeds;
+ * meanwhile the watcher's poll carries every change. Once subscribed, the container itself
+ * resubscribes after an outage.
+ */
+public final class RingChangeSubscription implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RingChangeSubscription.class);
+    private static final long RETRY_SECONDS = 2;
+
+    private final RedisMessageListenerContainer container;
+    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "ring-subscription");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean running;
+
+    RingChangeSubscription(RedisMessageListenerContainer container) {
+        this.container = container;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        retries.execute(this::subscribe);
+    }
+
+    private void subscribe() {
+        if (!running) {
+            return;
+        }
+        try {
+            container.start();
+        } catch (RuntimeException e) {
+            log.warn("Cannot subscribe to ring changes yet ({}); polling meanwhile, retrying in {} s",
+                    e.getMessage(), RETRY_SECONDS);
+            retries.schedule(this::subscribe, RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        retries.shutdownNow();
+        container.stop();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Whether change announcements are being received now. */
+    public boolean isSubscribed() {
+        return container.isListening();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.bookmarks.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Application contexts that hold nothing but the registry client, each with its own Redis
+ * connections, as separate gateways or shards would.
+ */
+final class RegistryClients implements AutoCloseable {
+
+    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+    @Configuration(proxyBeanMethods = false)
+    @ImportAutoConfiguration({DataRedisAutoConfiguration.class, RegistryClientAutoConfiguration.class})
+    static class ClientOnly {
+    }
+
+    ConfigurableApplicationContext start(String redisUrl, String... properties) {
+        List<String> all = new ArrayList<>(List.of("spring.data.redis.url=" + redisUrl,
+                "spring.data.redis.timeout=1s", "spring.data.redis.connect-timeout=1s",
+                "spring.main.banner-mode=off"));
+        all.addAll(List.of(properties));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(ClientOnly.class)
+                .web(WebApplicationType.NONE).properties(all.toArray(String[]::new)).run();
+        contexts.add(context);
+        return context;
+    }
+
+    List<RingWatcher> watchers(String redisUrl, int count, String... properties) {
+        List<RingWatcher> watchers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            watchers.add(start(redisUrl, properties).getBean(RingWatcher.class));
+        }
+        return watchers;
+    }
+
+    @Override
+    public void close() {
+        contexts.forEach(ConfigurableApplicationContext::close);
+        contexts.clear();
+    }
+}
