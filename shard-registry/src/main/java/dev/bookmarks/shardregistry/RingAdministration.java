@@ -1,0 +1,179 @@
+package dev.bookmarks.shardregistry;
+
+import dev.bookmarks.registry.Problems;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.RingStore.WriteResult;
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.RingFormatException;
+import dev.bookmarks.ring.Shard;
+import dev.bookmarks.ring.ShardState;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Changes the ring: every change reads the ring, computes the next one and writes it by
+ * compare-and-set on the epoch it read, so of two concurrent changes exactly one lands and the
+ * other is refused with 409 (or, when the caller gave no {@code expectedEpoch}, recomputed on the
+ * newer ring). Until online migration exists, a change that moves slots is refused unless forced:
+ * moved slots would strand their users' bookmarks on the old owner.
+ */
+@Service
+final class RingAdministration {
+
+    private static final Logger log = LoggerFactory.getLogger(RingAdministration.class);
+    private static final Pattern SHARD_ID = Pattern.compile(Shard.ID_PATTERN);
+    /** Blind writers (no expected epoch) recompute on a newer ring this many times before giving up. */
+    private static final int ATTEMPTS = 5;
+
+    private final RingStore store;
+    private final RingWatcher watcher;
+
+    RingAdministration(RingStore store, RingWatcher watcher) {
+        this.store = store;
+        this.watcher = watcher;
+    }
+
+    /** The result of an accepted change. */
+    record Change(long epoch, int movedSlots, boolean created, @Nullable Shard shard) {
+    }
+
+    Change upsert(String shardId, @Nullable String url, @Nullable Integer weight, @Nullable Long expectedEpoch,
+            boolean force) {
+        requireShardId(shardId);
+        URI parsedUrl = url == null ? null : parse(() -> Shard.parseUrl(url));
+        if (weight != null && (weight < Shard.MIN_WEIGHT || weight > Shard.MAX_WEIGHT)) {
+            throw badRequest("weight must be in [" + Shard.MIN_WEIGHT + ", " + Shard.MAX_WEIGHT + "]: " + weight);
+        }
+        return change(expectedEpoch, force, current -> {
+            Optional<Shard> existing = current.shard(shardId);
+            if (existing.isEmpty() && parsedUrl == null) {
+                throw badRequest("a new shard needs a url");
+            }
+            Shard updated = new Shard(shardId, parsedUrl != null ? parsedUrl : existing.get().url(),
+                    weight != null ? weight : existing.map(Shard::weight).orElse(1),
+                    existing.map(Shard::state).orElse(ShardState.ACTIVE));
+            List<Shard> shards = new ArrayList<>(current.shards());
+            shards.removeIf(s -> s.id().equals(shardId));
+            shards.add(updated);
+            return shards;
+        }, shardId);
+    }
+
+    Change remove(String shardId, @Nullable Long expectedEpoch, boolean force) {
+        requireShardId(shardId);
+        return change(expectedEpoch, force, current -> {
+            if (current.shard(shardId).isEmpty()) {
+                throw Problems.of(HttpStatus.NOT_FOUND, "Unknown shard",
+                        "shard " + shardId + " is not in the ring at epoch " + current.epoch());
+            }
+            List<Shard> shards = new ArrayList<>(current.shards());
+            shards.removeIf(s -> s.id().equals(shardId));
+            if (shards.stream().noneMatch(s -> s.state() == ShardState.ACTIVE)) {
+                throw Problems.of(HttpStatus.CONFLICT, "Last active shard",
+                        "shard " + shardId + " is the last active shard; a ring needs at least one");
+            }
+            return shards;
+        }, shardId);
+    }
+
+    private Change change(@Nullable Long expectedEpoch, boolean force, Function<Ring, List<Shard>> edit,
+            String shardId) {
+        for (int attempt = 1; ; attempt++) {
+            Ring current = read();
+            if (expectedEpoch != null && current.epoch() != expectedEpoch) {
+                throw conflict(expectedEpoch, current.epoch());
+            }
+            List<Shard> shards = edit.apply(current);
+            Ring next = current.rebalance(shards);
+            if (next.shards().equals(current.shards())) {
+                return new Change(current.epoch(), 0, false, next.shard(shardId).orElse(null));
+            }
+            int moved = current.slotsMovedTo(next);
+            if (moved > 0 && !force) {
+                throw Problems.of(HttpStatus.CONFLICT, "Change moves slots",
+                        "this change would move " + moved + " of " + current.slotCount() + " slots to other shards,"
+                                + " and online migration does not exist yet: the users of those slots would not"
+                                + " find their bookmarks. Send \"force\": true to accept that.");
+            }
+            WriteResult result = write(current, next);
+            if (result instanceof WriteResult.Written written) {
+                log.info("Ring epoch {} -> {}: {} {}, {} slots moved{}", current.epoch(), written.epoch(),
+                        next.shard(shardId).isPresent() ? "set" : "removed", shardId, moved, force ? " (forced)" : "");
+                awaitWatcher();
+                return new Change(written.epoch(), moved, current.shard(shardId).isEmpty(),
+                        next.shard(shardId).orElse(null));
+            }
+            long now = ((WriteResult.Conflict) result).currentEpoch();
+            if (expectedEpoch != null || attempt == ATTEMPTS) {
+                throw conflict(current.epoch(), now);
+            }
+        }
+    }
+
+    private Ring read() {
+        try {
+            return store.read().orElseThrow(() -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "No ring",
+                    "Redis holds no ring yet: configure bookmarks.registry.bootstrap.shards"));
+        } catch (RingFormatException e) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Ring unreadable",
+                    "the ring in Redis cannot be read, so no change is safe: " + e.getMessage());
+        } catch (DataAccessException e) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Redis unavailable",
+                    "the ring cannot be changed while Redis is unreachable: " + e.getMessage());
+        }
+    }
+
+    private WriteResult write(Ring current, Ring next) {
+        try {
+            return store.compareAndSet(current.epoch(), next);
+        } catch (DataAccessException e) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Redis unavailable",
+                    "the ring cannot be changed while Redis is unreachable: " + e.getMessage());
+        }
+    }
+
+    /** So that this registry's own GET /actuator/ring shows the change as soon as it is answered. */
+    private void awaitWatcher() {
+        try {
+            watcher.refresh().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("The watcher did not confirm the change in time; its next poll will", e);
+        }
+    }
+
+    private static ErrorResponseException conflict(long expected, long actual) {
+        return Problems.of(HttpStatus.CONFLICT, "Epoch changed",
+                "the ring is at epoch " + actual + ", not " + expected + ": read it again and retry");
+    }
+
+    private static void requireShardId(String shardId) {
+        if (!SHARD_ID.matcher(shardId).matches()) {
+            throw badRequest("shard id must match " + Shard.ID_PATTERN);
+        }
+    }
+
+    private static <T> T parse(java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        }
+    }
+
+    private static ErrorResponseException badRequest(String detail) {
+        return Problems.of(HttpStatus.BAD_REQUEST, "Invalid shard change", detail);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.bookmarks.shardregistry;
+
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the ring from configuration when Redis holds none, with a compare-and-set from epoch 0
+ * so that it can never overwrite a ring (two registries starting at once create it exactly once).
+ * When a ring exists, logs how the configuration differs from it and changes nothing. Redis being
+ * down at start-up does not stop the registry: the attempt repeats until it succeeds.
+ */
+@Component
+final class RingBootstrap implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(RingBootstrap.class);
+    private static final long RETRY_SECONDS = 2;
+
+    private final RingStore store;
+    private final RingWatcher watcher;
+    private final BootstrapProperties properties;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "ring-bootstrap");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean running;
+
+    RingBootstrap(RingStore store, RingWatcher watcher, BootstrapProperties properties) {
+        this.store = store;
+        this.watcher = watcher;
+        this.properties = properties;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        executor.execute(this::attempt);
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        executor.shutdownNow();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private void attempt() {
+        try {
+            bootstrap();
+            watcher.refresh();
+        } catch (RuntimeException e) {
+            log.warn("Could not check the ring in Redis ({}); trying again in {} s", e.getMessage(), RETRY_SECONDS);
+            if (running) {
+                executor.schedule(this::attempt, RETRY_SECONDS, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Visible for the tests' "idempotent over restarts" check: returns whether it wrote a ring. */
+    boolean bootstrap() {
+        Optional<Ring> existing = store.read();
+        if (existing.isPresent()) {
+            List<String> differences = differences(existing.get());
+            if (differences.isEmpty()) {
+                log.info("Ring epoch {} in Redis matches the bootstrap configuration", existing.get().epoch());
+            } else {
+                log.info("Ring epoch {} in Redis is kept; the bootstrap configuration differs: {}",
+                        existing.get().epoch(), String.join("; ", differences));
+            }
+            return false;
+        }
+        if (properties.shards().isEmpty()) {
+            log.warn("Redis holds no ring and bookmarks.registry.bootstrap.shards is empty: add a shard "
+                    + "through POST /actuator/shards/{id} to create one");
+            return false;
+        }
+        Ring ring = Ring.create(properties.slotCount(), properties.toShards());
+        if (store.compareAndSet(0, ring) instanceof RingStore.WriteResult.Written) {
+            log.info("Created ring epoch 1: {} slots over {}", ring.slotCount(), ring);
+            return true;
+        }
+        log.info("Another registry created the ring first; keeping it");
+        return false;
+    }
+
+    private List<String> differences(Ring ring) {
+        List<String> differences = new ArrayList<>();
+        if (ring.slotCount() != properties.slotCount()) {
+            differences.add("slot count " + ring.slotCount() + " in Redis, " + properties.slotCount() + " configured");
+        }
+        Map<String, Shard> configured = properties.toShards().stream()
+                .collect(Collectors.toMap(Shard::id, Function.identity()));
+        for (Shard shard : ring.shards()) {
+            Shard wanted = configured.remove(shard.id());
+            if (wanted == null) {
+                differences.add(shard.id() + " is in Redis only");
+            } else if (!wanted.equals(shard)) {
+                differences.add(shard.id() + " is " + shard + " in Redis, " + wanted + " configured");
+            }
+        }
+        configured.keySet().forEach(id -> differences.add(id + " is configured only"));
+        return differences;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.bookmarks.shardregistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.testing.redis.RealRedisExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The registry started again and again against the same Redis. */
+class BootstrapIT {
+
+    @RegisterExtension
+    static final RealRedisExtension redis = new RealRedisExtension();
+
+    @BeforeEach
+    void emptyRedis() {
+        redis.get().flushAll();
+    }
+
+    @Test
+    void createsTheRingOnceAndLeavesItAloneOverThreeRestartsEvenWhenTheConfigurationChanges() {
+        byte[] first = null;
+        for (int run = 1; run <= 3; run++) {
+            // The third run is configured with a fourth shard: it must be logged, not applied.
+            int shards = run == 3 ? 4 : 3;
+            try (ConfigurableApplicationContext registry = start(shards)) {
+                RingStore store = registry.getBean(RingStore.class);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.readEpoch() >= 1);
+                Ring ring = store.read().orElseThrow();
+                byte[] bytes = ring.toBytes();
+                if (first == null) {
+                    first = bytes;
+                    assertThat(ring.shards()).hasSize(3);
+                }
+                assertThat(ring.epoch()).as("run %d", run).isEqualTo(1);
+                assertThat(bytes).as("run %d", run).isEqualTo(first);
+            }
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutAnAdministrator() {
+        List<String> args = new ArrayList<>(common(3));
+        args.add("--bookmarks.registry.admin.users[0].roles=VIEWER");
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(ShardRegistryApplication.class)
+                .run(args.toArray(String[]::new)).close())
+                .hasStackTraceContaining("must name at least one user with role ADMIN");
+    }
+
+    private static ConfigurableApplicationContext start(int shards) {
+        return new SpringApplicationBuilder(ShardRegistryApplication.class).run(common(shards).toArray(String[]::new));
+    }
+
+    /** Command-line arguments, which outrank application.yml as they would for an operator. */
+    private static List<String> common(int shards) {
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.data.redis.url=" + redis.get().url(),
+                "--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
+                "--bookmarks.registry.admin.users[0].name=admin",
+                "--bookmarks.registry.admin.users[0].password={noop}admin-secret"));
+        for (int i = 0; i < shards; i++) {
+            args.add("--bookmarks.registry.bootstrap.shards[" + i + "].id=s-" + i);
+            args.add("--bookmarks.registry.bootstrap.shards[" + i + "].url=http://127.0.0.1:" + (9000 + i));
+        }
+        return args;
+    }
+}
