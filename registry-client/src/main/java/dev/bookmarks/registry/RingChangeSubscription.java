@@ -1,6 +1,5 @@
 package dev.bookmarks.registry;
 
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,11 +20,7 @@ public final class RingChangeSubscription implements SmartLifecycle {
     private static final long RETRY_SECONDS = 2;
 
     private final RedisMessageListenerContainer container;
-    private final ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "ring-subscription");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private volatile ScheduledExecutorService retries;
     private volatile boolean running;
 
     RingChangeSubscription(RedisMessageListenerContainer container) {
@@ -33,7 +28,8 @@ public final class RingChangeSubscription implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        retries = BackgroundThreads.single("ring-subscription");
         running = true;
         retries.execute(this::subscribe);
     }
@@ -52,7 +48,7 @@ public final class RingChangeSubscription implements SmartLifecycle {
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
         retries.shutdownNow();
         container.stop();

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,8 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
     private final RingStore store;
     private final Duration pollInterval;
     private final Clock clock;
-    private final ScheduledExecutorService executor;
+    /** Made on each start, so that a stopped watcher (a paused test context, say) starts again. */
+    private volatile ScheduledExecutorService executor;
     private final List<Consumer<Ring>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<CompletableFuture<Optional<Ring>>> pending = new AtomicReference<>();
     private volatile RingStatus status = RingStatus.EMPTY;
@@ -49,11 +49,6 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
         this.store = store;
         this.pollInterval = pollInterval;
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "ring-watcher");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     /** The newest ring seen, if any; never goes back to empty once a ring was loaded. */
@@ -100,17 +95,20 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
         if (!running) {
+            executor = BackgroundThreads.single("ring-watcher");
             running = true;
             executor.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
-        executor.shutdownNow();
+        if (executor != null) {
+            executor.shutdownNow();
+        }
     }
 
     @Override

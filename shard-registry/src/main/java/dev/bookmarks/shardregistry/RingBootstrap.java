@@ -1,5 +1,6 @@
 package dev.bookmarks.shardregistry;
 
+import dev.bookmarks.registry.BackgroundThreads;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
@@ -8,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -33,11 +33,7 @@ final class RingBootstrap implements SmartLifecycle {
     private final RingStore store;
     private final RingWatcher watcher;
     private final BootstrapProperties properties;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "ring-bootstrap");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private volatile ScheduledExecutorService executor;
     private volatile boolean running;
 
     RingBootstrap(RingStore store, RingWatcher watcher, BootstrapProperties properties) {
@@ -47,13 +43,14 @@ final class RingBootstrap implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
+        executor = BackgroundThreads.single("ring-bootstrap");
         running = true;
         executor.execute(this::attempt);
     }
 
     @Override
-    public void stop() {
+    public synchronized void stop() {
         running = false;
         executor.shutdownNow();
     }
