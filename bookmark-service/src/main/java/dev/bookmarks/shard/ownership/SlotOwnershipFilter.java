@@ -1,0 +1,90 @@
+package dev.bookmarks.shard.ownership;
+
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.InvalidUserIdException;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.shard.Problems;
+import dev.bookmarks.shard.security.GatewayIdentity;
+import dev.bookmarks.signing.GatewayHeaders;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Serves a user only if this shard owns the user's slot in the ring it holds; otherwise answers
+ * 421 Misdirected Request with its epoch (body {@code epoch}, header {@code X-Bookmarks-Epoch}),
+ * so that a gateway with an older ring refreshes it and retries, and a stale gateway never writes
+ * to the wrong shard. When the gateway routed by a newer epoch than this shard holds, the shard
+ * reads Redis once before deciding, since it may be the one that is behind.
+ */
+public final class SlotOwnershipFilter extends OncePerRequestFilter {
+
+    private static final Pattern USER_PATH = Pattern.compile("^/api/users/([^/]*)(/.*)?$");
+    private static final long REFRESH_MILLIS = 500;
+
+    private final RingWatcher watcher;
+    private final String shardId;
+
+    public SlotOwnershipFilter(RingWatcher watcher, String shardId) {
+        this.watcher = watcher;
+        this.shardId = shardId;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !USER_PATH.matcher(request.getRequestURI()).matches();
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Matcher path = USER_PATH.matcher(request.getRequestURI());
+        path.matches();
+        String userId = path.group(1);
+        GatewayIdentity identity = GatewayIdentity.of(request);
+        Optional<Ring> ring = watcher.current();
+        if (ring.isPresent() && identity != null && identity.epoch() > ring.get().epoch()) {
+            ring = refreshed(ring);
+        }
+        if (ring.isEmpty()) {
+            response.setHeader("Retry-After", "1");
+            Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "No ring yet",
+                    "this shard has not loaded the ring, so it cannot tell whose data it holds");
+            return;
+        }
+        String owner;
+        try {
+            owner = ring.get().ownerOf(userId).id();
+        } catch (InvalidUserIdException e) {
+            // The controller answers it as a 400 naming the field.
+            chain.doFilter(request, response);
+            return;
+        }
+        if (!owner.equals(shardId)) {
+            long epoch = ring.get().epoch();
+            response.setHeader(GatewayHeaders.EPOCH, Long.toString(epoch));
+            Problems.write(response, HttpStatus.MISDIRECTED_REQUEST, "Not this shard's user",
+                    "at epoch " + epoch + " this user's slot " + ring.get().slotOf(userId) + " belongs to " + owner,
+                    Map.of("epoch", epoch, "shardId", shardId));
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private Optional<Ring> refreshed(Optional<Ring> held) {
+        try {
+            return watcher.refresh().get(REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            return held;
+        }
+    }
+}

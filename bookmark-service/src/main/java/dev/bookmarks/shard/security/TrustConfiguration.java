@@ -1,0 +1,54 @@
+package dev.bookmarks.shard.security;
+
+import dev.bookmarks.signing.InternalSecret;
+import dev.bookmarks.signing.RequestVerifier;
+import java.time.Clock;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+
+/**
+ * Installs {@link GatewaySignatureFilter} first in the chain. Start-up fails, with a message that
+ * says what to set, when no secret or a short one is configured, and when trust is switched off
+ * outside the {@code test} profile.
+ */
+@Configuration(proxyBeanMethods = false)
+class TrustConfiguration {
+
+    /** Before every other filter, so nothing else spends work on a request no gateway sent. */
+    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
+    private static final Logger log = LoggerFactory.getLogger(TrustConfiguration.class);
+
+    @Bean
+    FilterRegistrationBean<GatewaySignatureFilter> gatewaySignatureFilter(TrustProperties properties,
+            Environment environment) {
+        FilterRegistrationBean<GatewaySignatureFilter> registration = new FilterRegistrationBean<>();
+        registration.setOrder(ORDER);
+        registration.addUrlPatterns("/api/*");
+        if (!properties.enabled()) {
+            if (!Arrays.asList(environment.getActiveProfiles()).contains("test")) {
+                throw new IllegalStateException(
+                        "bookmarks.shard.trust.enabled=false is allowed only under the test profile");
+            }
+            log.warn("Gateway signatures are NOT checked (test profile)");
+            registration.setEnabled(false);
+            registration.setFilter(new GatewaySignatureFilter(null));
+            return registration;
+        }
+        if (properties.secrets().isEmpty()) {
+            throw new IllegalStateException("bookmarks.shard.trust.secrets is empty: set the internal secret shared"
+                    + " with the gateways (at least 32 bytes, for example base64: and openssl rand -base64 32)");
+        }
+        RequestVerifier verifier = new RequestVerifier(
+                properties.secrets().stream().map(InternalSecret::parse).toList(), properties.window(),
+                Clock.systemUTC());
+        registration.setFilter(new GatewaySignatureFilter(verifier));
+        return registration;
+    }
+}

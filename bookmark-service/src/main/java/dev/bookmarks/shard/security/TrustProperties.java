@@ -1,0 +1,19 @@
+package dev.bookmarks.shard.security;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How a shard recognises its gateways ({@code bookmarks.shard.trust.*}).
+ *
+ * @param secrets the shared internal secrets, newest first (more than one during a rotation); each
+ *     {@code base64:...} or text of at least 32 bytes
+ * @param window how far a gateway's timestamp may be from this clock, in [1s, 5m]
+ * @param enabled false only under the {@code test} profile, for tests of other layers
+ */
+@ConfigurationProperties("bookmarks.shard.trust")
+public record TrustProperties(@DefaultValue List<String> secrets, @DefaultValue("30s") Duration window,
+        @DefaultValue("true") boolean enabled) {
+}

@@ -1,0 +1,64 @@
+package dev.bookmarks.shard;
+
+import dev.bookmarks.signing.InternalSecret;
+import dev.bookmarks.signing.RequestSigner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/** Calls a shard as a gateway would: every request signed for a user at a ring epoch. */
+public final class GatewayClient {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final String base;
+    private final RequestSigner signer;
+    private final long epoch;
+
+    public GatewayClient(int port, String secret, long epoch) {
+        this(port, secret, epoch, Clock.systemUTC());
+    }
+
+    public GatewayClient(int port, String secret, long epoch, Clock clock) {
+        this.base = "http://127.0.0.1:" + port;
+        this.signer = new RequestSigner(InternalSecret.parse(secret), clock);
+        this.epoch = epoch;
+    }
+
+    /** Sends {@code method path} with {@code json} (or no body), signed as {@code userId}. */
+    public HttpResponse<String> send(String method, String pathAndQuery, String userId, String json,
+            Map<String, String> extraHeaders) {
+        URI uri = URI.create(base + pathAndQuery);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        signer.sign(method, uri.getRawPath(), uri.getRawQuery(), userId, epoch).forEach(request::header);
+        extraHeaders.forEach(request::header);
+        return send(request.build());
+    }
+
+    public HttpResponse<String> send(String method, String pathAndQuery, String userId, String json) {
+        return send(method, pathAndQuery, userId, json, Map.of());
+    }
+
+    /** Sends a request exactly as built, without a signature unless the caller added one. */
+    public static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

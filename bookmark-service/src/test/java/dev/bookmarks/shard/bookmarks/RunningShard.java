@@ -1,0 +1,67 @@
+package dev.bookmarks.shard.bookmarks;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+
+/**
+ * The whole shard application on a random port, with the gateway-signature and slot-ownership
+ * filters switched off (allowed under the {@code test} profile only), so these tests talk to the
+ * bookmark API directly. Subclasses choose the database; test classes that extend the same
+ * subclass and add no configuration share one started application (Spring's context cache).
+ *
+ * <p>Tests don't clean up: each uses users of its own ({@link #newUser}), so they don't see each
+ * other's rows and can run in any order.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0",
+        "bookmarks.shard.id=s-test",
+        "bookmarks.shard.url=http://127.0.0.1:9",
+        "bookmarks.shard.trust.enabled=false",
+        "bookmarks.shard.ownership.enabled=false"})
+@ActiveProfiles("test")
+abstract class RunningShard implements ShardTest {
+
+    private static final AtomicInteger USERS = new AtomicInteger();
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    IdempotencyProperties idempotencyProperties;
+
+    @Autowired
+    ApplicationContext context;
+
+    @Override
+    public ShardClient client() {
+        return new ShardClient(port);
+    }
+
+    @Override
+    public JdbcClient jdbc() {
+        return jdbc;
+    }
+
+    @Override
+    public IdempotencyProperties idempotencyProperties() {
+        return idempotencyProperties;
+    }
+
+    @Override
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public String newUser(String hint) {
+        return hint + "-" + USERS.incrementAndGet();
+    }
+}
