@@ -1,0 +1,78 @@
+package dev.bookmarks.gateway.headers;
+
+import dev.bookmarks.signing.GatewayHeaders;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * First of the gateway filters: removes from the request everything a client must not be able to
+ * send to a shard, before any other filter sees it.
+ *
+ * <ul>
+ *   <li>any copy of the headers only a gateway sets ({@link GatewayHeaders#ALL}: identity, epoch,
+ *       timestamp, signature), in any letter case, so that the signing filter's are the only ones;
+ *   <li>hop-by-hop headers (RFC 9110 section 7.6.1), which describe the client's connection and not
+ *       the gateway's, and every header the {@code Connection} header names as hop-by-hop;
+ *   <li>{@code Authorization}: the shard trusts the gateway's signature, not the user's token, and a
+ *       token that never leaves the edge cannot leak from a shard's logs.
+ * </ul>
+ *
+ * {@code X-Forwarded-*} is left to {@link XForwardedHeadersWriter}, which needs the client's
+ * values to decide whether to keep them.
+ */
+public final class InternalHeadersFilter implements GlobalFilter, Ordered {
+
+    /** Before every other gateway filter. */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
+
+    /** Hop-by-hop headers, lower case; {@code Proxy-Connection} is a common non-standard one. */
+    public static final Set<String> HOP_BY_HOP = Set.of("connection", "proxy-connection", "keep-alive", "te",
+            "transfer-encoding", "upgrade", "trailer", "proxy-authorization", "proxy-authenticate");
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        Set<String> remove = namesToRemove(exchange.getRequest().getHeaders());
+        if (remove.isEmpty()) {
+            return chain.filter(exchange);
+        }
+        return chain.filter(exchange.mutate().request(request -> request.headers(headers -> {
+            for (String name : remove) {
+                headers.remove(name);
+            }
+        })).build());
+    }
+
+    /** The names, as they appear in {@code headers}, of the headers this filter removes. */
+    static Set<String> namesToRemove(HttpHeaders headers) {
+        Set<String> named = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        named.addAll(HOP_BY_HOP);
+        named.addAll(GatewayHeaders.ALL);
+        named.add(HttpHeaders.AUTHORIZATION);
+        for (String value : headers.getOrEmpty(HttpHeaders.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    named.add(name);
+                }
+            }
+        }
+        Set<String> present = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        for (String name : headers.headerNames()) {
+            if (named.contains(name)) {
+                present.add(name);
+            }
+        }
+        return present;
+    }
+}

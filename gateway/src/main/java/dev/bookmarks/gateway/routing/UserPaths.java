@@ -1,0 +1,56 @@
+package dev.bookmarks.gateway.routing;
+
+import dev.bookmarks.gateway.Problems;
+import dev.bookmarks.ring.UserIds;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * Where the user is in a public API path: {@code /api/users/{userId}} and everything below it. The
+ * user ID is read from the raw path, exactly as the shard will receive it, and must be a valid ID
+ * as it stands: valid IDs contain only unreserved characters, so a client never needs to
+ * percent-encode one, and an encoded form is refused rather than decoded into something else.
+ */
+public final class UserPaths {
+
+    /** Every user's resources are under this prefix. */
+    public static final String PREFIX = "/api/users/";
+
+    private UserPaths() {
+    }
+
+    /**
+     * The raw user segment of a path under {@value #PREFIX}: the text up to the next {@code /}, possibly
+     * empty or invalid. Null when the path is not under {@value #PREFIX}.
+     */
+    public static String userSegment(String rawPath) {
+        if (rawPath == null || !rawPath.startsWith(PREFIX)) {
+            return null;
+        }
+        int end = rawPath.indexOf('/', PREFIX.length());
+        return end < 0 ? rawPath.substring(PREFIX.length()) : rawPath.substring(PREFIX.length(), end);
+    }
+
+    /**
+     * The user a path under {@value #PREFIX} names.
+     *
+     * @throws ErrorResponseException 400 when the segment is not a valid user ID (the dot-segments
+     *     {@code .} and {@code ..} match the ID rule but would be resolved away by the shard's server,
+     *     so they are refused as well), 404 when the path is not under {@value #PREFIX}
+     */
+    public static String requireUser(String rawPath) {
+        String segment = userSegment(rawPath);
+        if (segment == null) {
+            throw Problems.of(HttpStatus.NOT_FOUND, "Not found", "only paths under " + PREFIX + "{userId} are served");
+        }
+        if (segment.equals(".") || segment.equals("..")) {
+            throw Problems.of(HttpStatus.BAD_REQUEST, "Invalid user ID",
+                    "user ID must match " + UserIds.PATTERN + " and not be a dot-segment");
+        }
+        try {
+            return UserIds.requireValid(segment);
+        } catch (IllegalArgumentException e) {
+            throw Problems.of(HttpStatus.BAD_REQUEST, "Invalid user ID", e.getMessage());
+        }
+    }
+}

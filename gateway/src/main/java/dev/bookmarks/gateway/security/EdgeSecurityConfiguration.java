@@ -1,0 +1,91 @@
+package dev.bookmarks.gateway.security;
+
+import dev.bookmarks.gateway.GatewayProperties;
+import dev.bookmarks.gateway.Problems;
+import dev.bookmarks.signing.RequestSigner;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+
+/**
+ * The edge: a stateless JWT resource server. {@code /api/**} needs a valid bearer token (401
+ * otherwise) whose subject is the user the path names (403 otherwise, 400 for a path that names no
+ * valid user: {@link UserPathAuthorizationFilter}). Tokens are validated by Spring Boot's resource
+ * server configuration ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri} or
+ * {@code jwk-set-uri}), or, under the local profile only, by {@link LocalTokenConfiguration}'s
+ * development key; start-up fails when neither is there. Actuator endpoints, which exist only on the
+ * management port, are open to the internal network; everything else is refused. Every refusal is
+ * problem+json, including the firewall's (malformed or non-normalized paths: 400).
+ */
+@Configuration(proxyBeanMethods = false)
+public class EdgeSecurityConfiguration {
+
+    @Bean
+    SecurityWebFilterChain edgeSecurity(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoders) {
+        ReactiveJwtDecoder decoder = decoders.getIfAvailable();
+        if (decoder == null) {
+            throw new IllegalStateException("No way to validate tokens: set"
+                    + " spring.security.oauth2.resourceserver.jwt.issuer-uri (or jwk-set-uri) to the token issuer;"
+                    + " only the local profile validates with a development key instead");
+        }
+        ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
+            boolean refused = e instanceof OAuth2AuthenticationException;
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, refused
+                    ? "the bearer token was refused: " + ((OAuth2AuthenticationException) e).getError().getDescription()
+                    : "a bearer token is required");
+            problem.setTitle("Unauthenticated");
+            HttpHeaders headers = new HttpHeaders();
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, refused ? "Bearer error=\"invalid_token\"" : "Bearer");
+            return Problems.write(exchange, HttpStatus.UNAUTHORIZED, headers, problem);
+        };
+        ServerAccessDeniedHandler forbidden = (exchange, e) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
+                "Forbidden", "this token may not use this path");
+        http.authorizeExchange(exchanges -> exchanges
+                        .matchers(EndpointRequest.toAnyEndpoint()).permitAll()
+                        .pathMatchers("/api/**").authenticated()
+                        .pathMatchers(HttpMethod.POST, LocalTokenConfiguration.PATH).permitAll()
+                        .anyExchange().denyAll())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(jwt -> jwt.jwtDecoder(decoder))
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint(unauthenticated)
+                        .accessDeniedHandler(forbidden))
+                .addFilterAfter(new UserPathAuthorizationFilter(), SecurityWebFiltersOrder.AUTHORIZATION)
+                .requestCache(cache -> cache.requestCache(NoOpServerRequestCache.getInstance()))
+                .securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable);
+        return http.build();
+    }
+
+    /** Requests Spring Security's firewall refuses (encoded slashes, {@code ..}, ...) get a problem too. */
+    @Bean
+    ServerExchangeRejectedHandler problemForRejectedRequests() {
+        return (exchange, e) -> Problems.write(exchange, HttpStatus.BAD_REQUEST, "Malformed request", e.getMessage());
+    }
+
+    @Bean
+    IdentitySigningFilter identitySigningFilter(GatewayProperties properties) {
+        return new IdentitySigningFilter(new RequestSigner(properties.secret(), Clock.systemUTC()));
+    }
+}

@@ -1,0 +1,92 @@
+package dev.bookmarks.gateway.security;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
+import static org.springframework.web.reactive.function.server.RouterFunctions.route;
+
+import dev.bookmarks.gateway.Problems;
+import dev.bookmarks.ring.UserIds;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The local profile's tokens, for development and the local stack only: an HMAC key validates them,
+ * and {@code POST /auth/dev-token} {@code {"userId":"alice"}} answers {@code {"token":"..."}} for
+ * any valid user ID, without a password. Nothing here exists under any other profile, where tokens
+ * come from a real issuer.
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("local")
+@EnableConfigurationProperties(DevTokenProperties.class)
+public class LocalTokenConfiguration {
+
+    /** Where development tokens are issued. */
+    public static final String PATH = "/auth/dev-token";
+
+    private static final Logger log = LoggerFactory.getLogger(LocalTokenConfiguration.class);
+
+    @Bean
+    ReactiveJwtDecoder devTokenDecoder(DevTokenProperties properties) {
+        log.warn("Local profile: tokens are issued without credentials at {} and validated with a development key;"
+                + " never run this profile where real users are", PATH);
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(key(properties))
+                .macAlgorithm(MacAlgorithm.HS256).build();
+        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(properties.issuer()));
+        return decoder;
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> devTokenRoute(DevTokenProperties properties) {
+        JwtEncoder encoder = NimbusJwtEncoder.withSecretKey(key(properties)).algorithm(MacAlgorithm.HS256).build();
+        Clock clock = Clock.systemUTC();
+        return route(POST(PATH), request -> request.bodyToMono(TokenRequest.class)
+                .switchIfEmpty(Mono.error(() -> Problems.of(HttpStatus.BAD_REQUEST, "Invalid token request",
+                        "the body must be {\"userId\":\"...\"}")))
+                .flatMap(body -> {
+                    String userId;
+                    try {
+                        userId = UserIds.requireValid(body.userId());
+                    } catch (IllegalArgumentException e) {
+                        return Mono.error(Problems.of(HttpStatus.BAD_REQUEST, "Invalid user ID", e.getMessage()));
+                    }
+                    Instant now = clock.instant();
+                    JwtClaimsSet claims = JwtClaimsSet.builder().issuer(properties.issuer()).subject(userId)
+                            .issuedAt(now).expiresAt(now.plus(properties.ttl())).build();
+                    String token = encoder.encode(JwtEncoderParameters.from(
+                            JwsHeader.with(MacAlgorithm.HS256).build(), claims)).getTokenValue();
+                    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(Map.of("token", token));
+                }));
+    }
+
+    private static SecretKey key(DevTokenProperties properties) {
+        return new SecretKeySpec(properties.key().getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+    }
+
+    /** The body of a token request. */
+    public record TokenRequest(String userId) {
+    }
+}

@@ -1,0 +1,85 @@
+package dev.bookmarks.gateway;
+
+import io.netty.handler.codec.http.HttpMethod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A plain HTTP/1.1 client for the gateway's ports. Reactor Netty's client, because it sends any
+ * header as given (the JDK client refuses to send {@code Connection} and other hop-by-hop headers,
+ * which the tests need to send).
+ */
+final class GatewayClient {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final HttpClient http;
+
+    GatewayClient(int port) {
+        this.http = HttpClient.create().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20));
+    }
+
+    Reply get(String path, String... headers) {
+        return send("GET", path, null, headers);
+    }
+
+    Reply post(String path, String json, String... headers) {
+        return send("POST", path, json, concat(headers, "Content-Type", "application/json"));
+    }
+
+    /** {@code headers} alternate name and value; a name may repeat. */
+    Reply send(String method, String path, String body, String... headers) {
+        return http.headers(h -> {
+                    for (int i = 0; i + 1 < headers.length; i += 2) {
+                        h.add(headers[i], headers[i + 1]);
+                    }
+                })
+                .request(HttpMethod.valueOf(method))
+                .uri(path)
+                .send((request, out) -> body == null ? out : out.sendString(Mono.just(body)))
+                .responseSingle((response, content) -> content.asString().defaultIfEmpty("").map(text -> {
+                    Map<String, List<String>> received = new LinkedHashMap<>();
+                    response.responseHeaders().forEach(entry -> received
+                            .computeIfAbsent(entry.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                            .add(entry.getValue()));
+                    return new Reply(response.status().code(), received, text);
+                }))
+                .block(Duration.ofSeconds(30));
+    }
+
+    static String[] bearer(String token) {
+        return new String[] {"Authorization", "Bearer " + token};
+    }
+
+    private static String[] concat(String[] headers, String... more) {
+        String[] all = new String[headers.length + more.length];
+        System.arraycopy(headers, 0, all, 0, headers.length);
+        System.arraycopy(more, 0, all, headers.length, more.length);
+        return all;
+    }
+
+    record Reply(int status, Map<String, List<String>> headers, String text) {
+
+        JsonNode json() {
+            return JSON.readTree(text);
+        }
+
+        String header(String name) {
+            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        boolean isProblem() {
+            String type = header("Content-Type");
+            return type != null && type.startsWith("application/problem+json");
+        }
+    }
+}

@@ -1,0 +1,424 @@
+package dev.bookmarks.gateway;
+
+import static dev.bookmarks.gateway.GatewayClient.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bookmarks.gateway.GatewayClient.Reply;
+import dev.bookmarks.gateway.StubShard.Received;
+import dev.bookmarks.registry.Heartbeats;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.RingStore.WriteResult;
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
+import dev.bookmarks.ring.ShardState;
+import dev.bookmarks.signing.GatewayHeaders;
+import dev.bookmarks.signing.InternalSecret;
+import dev.bookmarks.signing.RequestVerifier;
+import dev.bookmarks.signing.RequestVerifier.Verdict;
+import dev.bookmarks.testing.redis.RealRedisExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.cloud.gateway.actuate.AbstractGatewayControllerEndpoint;
+import org.springframework.context.ApplicationContext;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One gateway (local profile) in front of two stub shards, with the ring in a real Redis.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0",
+        "bookmarks.registry.poll-interval=200ms",
+        "spring.cloud.gateway.server.webflux.httpclient.connect-timeout=500"})
+@ActiveProfiles("local")
+class GatewayRoutingIT {
+
+    private static final String SECRET = "local-development-secret-not-for-production";
+    private static final String DEV_TOKEN_KEY = "local-development-token-key-not-for-production";
+
+    @RegisterExtension
+    static final RealRedisExtension redis = new RealRedisExtension();
+
+    static final StubShard shardA = StubShard.start("s-a");
+    static final StubShard shardB = StubShard.start("s-b");
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.url", () -> redis.get().url());
+    }
+
+    @AfterAll
+    static void stopShards() {
+        shardA.close();
+        shardB.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Autowired
+    RingStore store;
+
+    @Autowired
+    RingWatcher watcher;
+
+    @Autowired
+    Heartbeats heartbeats;
+
+    @Autowired
+    ApplicationContext context;
+
+    private GatewayClient client;
+    private Ring ring;
+    private final RequestVerifier verifier = new RequestVerifier(List.of(InternalSecret.parse(SECRET)),
+            Duration.ofSeconds(30), Clock.systemUTC());
+
+    @BeforeEach
+    void twoShardsOwnTheRing() {
+        client = new GatewayClient(port);
+        ring = publish(List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1)));
+        shardA.reset();
+        shardB.reset();
+    }
+
+    @Test
+    void sendsEachUsersRequestsToTheShardThatOwnsTheUserAndReturnsItsAnswer() {
+        List<String> usersOfA = usersOf(ring, "s-a", 3);
+        List<String> usersOfB = usersOf(ring, "s-b", 3);
+
+        for (String user : concat(usersOfA, usersOfB)) {
+            Reply reply = client.get("/api/users/" + user + "/bookmarks?tag=java&q=a%20b", bearer(token(user)));
+
+            assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+            assertThat(reply.header("X-Shard")).isEqualTo(ring.ownerOf(user).id());
+            assertThat(reply.json().get("path").asString()).isEqualTo("/api/users/" + user + "/bookmarks");
+        }
+
+        assertThat(shardA.received()).extracting(Received::rawPath)
+                .containsExactlyElementsOf(usersOfA.stream().map(u -> "/api/users/" + u + "/bookmarks").toList());
+        assertThat(shardB.received()).extracting(Received::rawPath)
+                .containsExactlyElementsOf(usersOfB.stream().map(u -> "/api/users/" + u + "/bookmarks").toList());
+        assertThat(shardA.received()).extracting(Received::rawQuery).containsOnly("tag=java&q=a%20b");
+    }
+
+    @Test
+    void signsTheUserAndRingEpochSoThatTheShardCanVerifyThemAndTakesNoClientCopies() {
+        String user = usersOf(ring, "s-a", 1).get(0);
+
+        Reply reply = client.send("PUT", "/api/users/" + user + "/bookmarks/b-1?x=1", "{\"url\":\"https://example.com\"}",
+                concat(bearer(token(user)),
+                        "Content-Type", "application/json",
+                        "X-Bookmarks-User", "mallory",
+                        "x-bookmarks-epoch", "999",
+                        "X-Bookmarks-Timestamp", "1",
+                        "X-Bookmarks-Signature", "v1=forged"));
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        Received received = shardA.received().get(0);
+        assertThat(received.headers(GatewayHeaders.USER)).containsExactly(user);
+        assertThat(received.headers(GatewayHeaders.EPOCH)).containsExactly(Long.toString(ring.epoch()));
+        assertThat(received.headers(GatewayHeaders.SIGNATURE)).hasSize(1);
+        assertThat(received.body()).isEqualTo("{\"url\":\"https://example.com\"}");
+        assertThat(verify(received)).isEqualTo(new Verdict.Verified(user, ring.epoch()));
+    }
+
+    @Test
+    void stripsHopByHopHeadersAndTheTokenAndReplacesForwardingHeadersFromAnUntrustedClient() {
+        String user = usersOf(ring, "s-b", 1).get(0);
+
+        Reply reply = client.get("/api/users/" + user + "/tags", concat(bearer(token(user)),
+                "Connection", "keep-alive, X-Hop",
+                "X-Hop", "connection-specific",
+                "Keep-Alive", "timeout=5",
+                "Proxy-Authorization", "Basic c2VjcmV0",
+                "X-Forwarded-For", "6.6.6.6",
+                "X-Forwarded-Host", "evil.example",
+                "X-Forwarded-Proto", "https",
+                "Forwarded", "for=6.6.6.6",
+                "Idempotency-Key", "k-42"));
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        Received received = shardB.received().get(0);
+        assertThat(received.headers().keySet()).doesNotContain("x-hop", "keep-alive", "proxy-authorization",
+                "authorization", "forwarded");
+        assertThat(received.headers("X-Forwarded-For")).containsExactly("127.0.0.1");
+        assertThat(received.headers("X-Forwarded-Host")).containsExactly("127.0.0.1:" + port);
+        assertThat(received.headers("X-Forwarded-Proto")).containsExactly("http");
+        assertThat(received.header("Idempotency-Key")).isEqualTo("k-42");
+    }
+
+    @Test
+    void refusesATokenForAnotherUsersPathWith403AndForwardsNothing() {
+        Reply reply = client.get("/api/users/bob/bookmarks", bearer(token("alice")));
+
+        assertThat(reply.status()).isEqualTo(403);
+        assertThat(reply.isProblem()).isTrue();
+        assertNothingForwarded();
+    }
+
+    @Test
+    void refusesMissingExpiredAndBadlySignedTokensWith401AndForwardsNothing() {
+        Instant now = Instant.now();
+        String expired = mint(DEV_TOKEN_KEY, "alice", now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)));
+        String otherKey = mint("some-other-key-that-is-also-32-bytes-long", "alice", now, now.plus(Duration.ofHours(1)));
+        String tampered = token("alice").replaceFirst("\\.[^.]+\\.", "." + java.util.Base64.getUrlEncoder()
+                .withoutPadding().encodeToString("{\"sub\":\"alice\",\"iss\":\"bookmarks-local\"}".getBytes(
+                        StandardCharsets.UTF_8)) + ".");
+
+        List<Reply> replies = List.of(
+                client.get("/api/users/alice/bookmarks"),
+                client.get("/api/users/alice/bookmarks", bearer(expired)),
+                client.get("/api/users/alice/bookmarks", bearer(otherKey)),
+                client.get("/api/users/alice/bookmarks", bearer(tampered)),
+                client.get("/api/users/alice/bookmarks", bearer("not-a-jwt")));
+
+        for (Reply reply : replies) {
+            assertThat(reply.status()).as(reply.text()).isEqualTo(401);
+            assertThat(reply.isProblem()).isTrue();
+            assertThat(reply.header("WWW-Authenticate")).startsWith("Bearer");
+        }
+        assertThat(replies.get(1).json().get("detail").asString()).contains("expired");
+        assertNothingForwarded();
+    }
+
+    @Test
+    void refusesAPathThatNamesNoValidUserWith400Problems() {
+        String token = bearer(token("alice"))[1];
+        for (String path : List.of("/api/users/al%20ice/bookmarks", "/api/users/" + "a".repeat(65) + "/tags",
+                "/api/users/al%69ce/bookmarks", "/api/users/alice%2Fbob/tags", "/api/users/alice/../bob/tags")) {
+            Reply reply = client.get(path, "Authorization", token);
+
+            assertThat(reply.status()).as(path + " " + reply.text()).isEqualTo(400);
+            assertThat(reply.isProblem()).as(path).isTrue();
+        }
+        assertNothingForwarded();
+    }
+
+    @Test
+    void rereadsTheRingAndRetriesOnceWhenAShardAnswers421() {
+        String user = usersOf(ring, "s-a", 1).get(0);
+        Ring before = ring;
+        // The shard learns of a new ring that moves the user to s-b before the gateway does.
+        shardA.answerNextWith(421, () -> write(before, List.of(Shard.active("s-a", shardA.url(), 1)
+                .withState(ShardState.DRAINING), Shard.active("s-b", shardB.url(), 1))));
+
+        Reply reply = client.post("/api/users/" + user + "/bookmarks", "{\"url\":\"https://example.org\"}",
+                bearer(token(user)));
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        assertThat(reply.header("X-Shard")).isEqualTo("s-b");
+        assertThat(reply.header(GatewayHeaders.EPOCH)).isNull();
+        assertThat(shardA.received()).hasSize(1);
+        assertThat(shardB.received()).hasSize(1);
+        assertThat(verify(shardA.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch()));
+        assertThat(verify(shardB.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch() + 1));
+        assertThat(shardB.received().get(0).body()).isEqualTo("{\"url\":\"https://example.org\"}");
+    }
+
+    @Test
+    void answers503WhenTheShardStillRefusesAfterTheOneRetry() {
+        String user = usersOf(ring, "s-a", 1).get(0);
+        shardA.answerAlwaysWith(421);
+
+        Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(token(user)));
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(reply.isProblem()).isTrue();
+        assertThat(reply.header("Retry-After")).isEqualTo("1");
+        assertThat(reply.header(GatewayHeaders.EPOCH)).isNull();
+        assertThat(shardA.received()).hasSize(2);
+        assertThat(shardB.received()).isEmpty();
+    }
+
+    @Test
+    void answersAnUnreachableShardWithAFast503AndTriesNoOtherShard() {
+        ring = publish(List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1),
+                Shard.active("s-c", "http://127.0.0.1:" + closedPort(), 1)));
+        String user = usersOf(ring, "s-c", 1).get(0);
+        String token = token(user);
+
+        long start = System.nanoTime();
+        Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(token));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(503);
+        assertThat(reply.isProblem()).isTrue();
+        assertThat(reply.header("Retry-After")).isEqualTo("1");
+        assertThat(took).isLessThan(Duration.ofSeconds(2));
+        assertNothingForwarded();
+    }
+
+    @Test
+    void keepsSendingUsersToTheirShardWhenItsHeartbeatHasStopped() {
+        heartbeats.beat("s-b", URI.create(shardB.url()), Instant.now());
+        String user = usersOf(ring, "s-a", 1).get(0);
+        assertThat(heartbeats.liveness(List.of("s-a", "s-b")).get("s-a").alive()).isFalse();
+
+        Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(token(user)));
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(shardA.received()).hasSize(1);
+        assertThat(shardB.received()).isEmpty();
+    }
+
+    @Test
+    void showsOnTheManagementPortWhereEachUserIsRoutedAndOnlyThere() {
+        GatewayClient management = new GatewayClient(managementPort);
+        for (String user : concat(usersOf(ring, "s-a", 2), usersOf(ring, "s-b", 2))) {
+            shardA.reset();
+            shardB.reset();
+            client.get("/api/users/" + user + "/bookmarks", bearer(token(user)));
+            StubShard reached = shardA.received().isEmpty() ? shardB : shardA;
+
+            JsonNode route = management.get("/actuator/route/" + user).json();
+
+            assertThat(route.get("shardId").asString()).isEqualTo(reached.id());
+            assertThat(route.get("url").asString()).isEqualTo(reached.url());
+            assertThat(route.get("epoch").asLong()).isEqualTo(ring.epoch());
+        }
+        assertThat(management.get("/actuator/ring").json().get("epoch").asLong()).isEqualTo(ring.epoch());
+        Reply invalid = management.get("/actuator/route/al%20ice");
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.isProblem()).isTrue();
+        assertThat(client.get("/actuator/route/alice", bearer(token("alice"))).status()).isNotEqualTo(200);
+    }
+
+    @Test
+    void servesHealthAndMetricsOnTheManagementPortButNoRouteWritingEndpoint() {
+        GatewayClient management = new GatewayClient(managementPort);
+
+        Reply health = management.get("/actuator/health");
+        Reply readiness = management.get("/actuator/health/readiness");
+        Reply metrics = management.get("/actuator/prometheus");
+        Reply routes = management.get("/actuator/gateway/routes");
+        Reply addRoute = management.post("/actuator/gateway/routes/evil", "{\"uri\":\"http://evil.example\"}");
+
+        assertThat(health.status()).isEqualTo(200);
+        assertThat(health.json().get("components").get("ring").get("status").asString()).isEqualTo("UP");
+        assertThat(health.json().get("components").get("ring").get("details").get("ageMillis").asLong())
+                .isBetween(0L, 10_000L);
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(metrics.text()).contains("bookmarks_ring_epoch", "bookmarks_ring_age_seconds");
+        assertThat(context.getBeanNamesForType(AbstractGatewayControllerEndpoint.class)).isEmpty();
+        assertThat(routes.status()).isNotEqualTo(200);
+        assertThat(addRoute.status()).isNotIn(200, 201);
+        assertThat(client.get("/actuator/health").status()).isNotEqualTo(200);
+    }
+
+    @Test
+    void issuesDevTokensUnderTheLocalProfileForValidUserIdsOnly() {
+        Reply issued = client.post("/auth/dev-token", "{\"userId\":\"carol.b-1\"}");
+        Reply invalid = client.post("/auth/dev-token", "{\"userId\":\"carol b\"}");
+        Reply garbage = client.post("/auth/dev-token", "not json");
+
+        assertThat(issued.status()).isEqualTo(200);
+        assertThat(client.get("/api/users/carol.b-1/bookmarks", bearer(issued.json().get("token").asString()))
+                .status()).isEqualTo(200);
+        assertThat(invalid.status()).isEqualTo(400);
+        assertThat(invalid.isProblem()).isTrue();
+        assertThat(garbage.status()).isEqualTo(400);
+        assertThat(garbage.isProblem()).isTrue();
+    }
+
+    private void assertNothingForwarded() {
+        assertThat(shardA.received()).isEmpty();
+        assertThat(shardB.received()).isEmpty();
+    }
+
+    private Verdict verify(Received received) {
+        return verifier.verify(received.method(), received.rawPath(), received.rawQuery(),
+                received.header(GatewayHeaders.USER), received.header(GatewayHeaders.EPOCH),
+                received.header(GatewayHeaders.TIMESTAMP), received.header(GatewayHeaders.SIGNATURE));
+    }
+
+    private String token(String user) {
+        Reply reply = client.post("/auth/dev-token", "{\"userId\":\"" + user + "\"}");
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        return reply.json().get("token").asString();
+    }
+
+    private static String mint(String key, String subject, Instant issuedAt, Instant expiresAt) {
+        NimbusJwtEncoder encoder = NimbusJwtEncoder.withSecretKey(
+                new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).algorithm(MacAlgorithm.HS256).build();
+        JwtClaimsSet claims = JwtClaimsSet.builder().issuer("bookmarks-local").subject(subject).issuedAt(issuedAt)
+                .expiresAt(expiresAt).build();
+        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+                .getTokenValue();
+    }
+
+    /** Writes the next ring with these shards and waits until the gateway routes by it. */
+    private Ring publish(List<Shard> shards) {
+        Ring next = write(store.read().orElse(null), shards);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> watcher.current().map(Ring::epoch).orElse(0L) >= next.epoch());
+        return next;
+    }
+
+    private Ring write(Ring current, List<Shard> shards) {
+        Ring next = current == null ? Ring.create(1024, shards) : current.rebalance(shards);
+        WriteResult result = store.compareAndSet(current == null ? 0 : current.epoch(), next);
+        assertThat(result).isInstanceOf(WriteResult.Written.class);
+        return next;
+    }
+
+    private static List<String> usersOf(Ring ring, String shardId, int count) {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 10_000 && users.size() < count; i++) {
+            if (ring.ownerOf("user-" + i).id().equals(shardId)) {
+                users.add("user-" + i);
+            }
+        }
+        assertThat(users).as("users of " + shardId).hasSize(count);
+        return users;
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static String[] concat(String[] first, String... second) {
+        String[] all = new String[first.length + second.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+}

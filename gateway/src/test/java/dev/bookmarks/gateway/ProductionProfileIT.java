@@ -1,0 +1,201 @@
+package dev.bookmarks.gateway;
+
+import static dev.bookmarks.gateway.GatewayClient.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.sun.net.httpserver.HttpServer;
+import dev.bookmarks.gateway.GatewayClient.Reply;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
+import dev.bookmarks.testing.redis.RealRedisExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A gateway outside the local profile: tokens come from an issuer whose JWK set is served by a stub,
+ * and nothing of the local profile exists. Also: what start-up refuses.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0",
+        "bookmarks.registry.poll-interval=200ms",
+        "bookmarks.registry.key-prefix=production-it",
+        "bookmarks.gateway.internal-secret=base64:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0"})
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ProductionProfileIT {
+
+    private static final String KEY_ID = "issuer-key-1";
+
+    @RegisterExtension
+    static final RealRedisExtension redis = new RealRedisExtension();
+
+    static final KeyPair issuerKey = rsaKeyPair();
+    static final KeyPair strangerKey = rsaKeyPair();
+    static final HttpServer issuer = jwkSetServer((RSAPublicKey) issuerKey.getPublic());
+    static final StubShard shard = StubShard.start("s-1");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.url", () -> redis.get().url());
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ProductionProfileIT::jwkSetUri);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        issuer.stop(0);
+        shard.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RingStore store;
+
+    @Autowired
+    RingWatcher watcher;
+
+    @Test
+    @Order(1)
+    void answersWith503AndRetryAfterWhileNoRingHasBeenLoaded() {
+        Reply reply = new GatewayClient(port).get("/api/users/alice/bookmarks", bearer(sign(issuerKey, "alice")));
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(503);
+        assertThat(reply.isProblem()).isTrue();
+        assertThat(reply.header("Retry-After")).isEqualTo("1");
+        assertThat(reply.json().get("detail").asString()).contains("not loaded the ring");
+        assertThat(shard.received()).isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void acceptsTokensSignedWithTheIssuersKeysAndNoOthers() {
+        Ring ring = Ring.create(1024, List.of(Shard.active("s-1", shard.url(), 1)));
+        store.compareAndSet(0, ring);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.current().isPresent());
+        GatewayClient client = new GatewayClient(port);
+
+        Reply accepted = client.get("/api/users/alice/bookmarks", bearer(sign(issuerKey, "alice")));
+        Reply stranger = client.get("/api/users/alice/bookmarks", bearer(sign(strangerKey, "alice")));
+
+        assertThat(accepted.status()).as(accepted.text()).isEqualTo(200);
+        assertThat(stranger.status()).isEqualTo(401);
+        assertThat(stranger.isProblem()).isTrue();
+        assertThat(shard.received()).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void hasNoDevTokenEndpointOutsideTheLocalProfile() {
+        Reply reply = new GatewayClient(port).post("/auth/dev-token", "{\"userId\":\"alice\"}");
+
+        assertThat(reply.status()).isEqualTo(404);
+        assertThat(reply.isProblem()).isTrue();
+        assertThat(reply.text()).doesNotContain("token\":");
+    }
+
+    @Test
+    void refusesToStartWithoutAnInternalSecretOrWithAShortOne() {
+        assertThatThrownBy(() -> start("spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + jwkSetUri()))
+                .hasStackTraceContaining("bookmarks.gateway.internal-secret")
+                .hasStackTraceContaining("missing");
+        assertThatThrownBy(() -> start("spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + jwkSetUri(),
+                "bookmarks.gateway.internal-secret=short"))
+                .hasStackTraceContaining("bookmarks.gateway.internal-secret")
+                .hasStackTraceContaining("at least 32 bytes");
+    }
+
+    @Test
+    void refusesToStartWithoutAWayToValidateTokens() {
+        assertThatThrownBy(() -> start("bookmarks.gateway.internal-secret=a-secret-that-is-long-enough-for-hmac-sha256"))
+                .hasStackTraceContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri");
+    }
+
+    private static void start(String... properties) {
+        List<String> all = new ArrayList<>(List.of("server.port=0", "management.server.port=0",
+                "spring.data.redis.url=" + redis.get().url(), "bookmarks.registry.key-prefix=refused",
+                "spring.main.banner-mode=off"));
+        all.addAll(List.of(properties));
+        new SpringApplicationBuilder(GatewayApplication.class).web(WebApplicationType.REACTIVE)
+                .properties(all.toArray(String[]::new)).run().close();
+    }
+
+    private static String sign(KeyPair key, String subject) {
+        // Both name the issuer's key id: a stranger's token must fail on its signature, not on a lookup.
+        NimbusJwtEncoder encoder = NimbusJwtEncoder.withKeyPair((RSAPublicKey) key.getPublic(),
+                (RSAPrivateKey) key.getPrivate()).jwkPostProcessor(jwk -> jwk.keyID(KEY_ID)).build();
+        Instant now = Instant.now();
+        JwtClaimsSet claims = JwtClaimsSet.builder().issuer("https://issuer.example").subject(subject)
+                .issuedAt(now).expiresAt(now.plus(Duration.ofMinutes(5))).build();
+        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId(KEY_ID).build(), claims))
+                .getTokenValue();
+    }
+
+    private static String jwkSetUri() {
+        return "http://127.0.0.1:" + issuer.getAddress().getPort() + "/jwks";
+    }
+
+    private static KeyPair rsaKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpServer jwkSetServer(RSAPublicKey key) {
+        byte[] body = new JWKSet(new RSAKey.Builder(key).keyID(KEY_ID).build()).toString()
+                .getBytes(StandardCharsets.UTF_8);
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            server.createContext("/jwks", exchange -> {
+                try (exchange) {
+                    exchange.getResponseHeaders().set("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                }
+            });
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
