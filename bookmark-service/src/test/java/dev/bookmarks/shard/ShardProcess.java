@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The shard as a real process, started from the module's executable jar on loopback ports and
@@ -63,24 +65,35 @@ public final class ShardProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the shard exited with " + process.exitValue() + "; log:\n" + tail());
-            }
-            try {
-                if (GatewayClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                        + "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build()).statusCode() == 200
-                        && GatewayClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                        + "/actuator/shard")).timeout(Duration.ofSeconds(2)).build()).body().contains(identity)) {
-                    return this;
+        try {
+            Awaitility.await().atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the shard exited with " + process.exitValue() + "; log:\n" + tail());
                 }
-            } catch (RuntimeException notYet) {
-                // Not listening yet.
-            }
-            pause();
+                return answers("/actuator/health/readiness", 200) && shardEndpointNamesThisShard();
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the shard was not ready within " + READY_TIMEOUT + "; log:\n" + tail(), e);
         }
-        throw new IllegalStateException("the shard was not ready within " + READY_TIMEOUT + "; log:\n" + tail());
+        return this;
+    }
+
+    private boolean answers(String path, int status) {
+        try {
+            return GatewayClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                    .timeout(Duration.ofSeconds(2)).build()).statusCode() == status;
+        } catch (RuntimeException notListeningYet) {
+            return false;
+        }
+    }
+
+    private boolean shardEndpointNamesThisShard() {
+        try {
+            return GatewayClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                    + "/actuator/shard")).timeout(Duration.ofSeconds(2)).build()).body().contains(identity);
+        } catch (RuntimeException notListeningYet) {
+            return false;
+        }
     }
 
     /** SIGKILL, as a crash: no shutdown hook, no graceful drain, no flush. */
@@ -137,14 +150,6 @@ public final class ShardProcess implements AutoCloseable {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
