@@ -54,6 +54,7 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
+        "bookmarks.gateway.tls.enabled=false",
         "bookmarks.registry.poll-interval=200ms",
         "spring.cloud.gateway.server.webflux.httpclient.connect-timeout=500"})
 @ActiveProfiles("local")

@@ -53,6 +53,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
+        "bookmarks.gateway.tls.enabled=false",
         "bookmarks.registry.poll-interval=200ms",
         "bookmarks.registry.key-prefix=production-it",
         "bookmarks.gateway.internal-secret=base64:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0"})
@@ -147,7 +148,7 @@ class ProductionProfileIT {
     }
 
     private static void start(String... properties) {
-        List<String> all = new ArrayList<>(List.of("server.port=0", "management.server.port=0",
+        List<String> all = new ArrayList<>(List.of("server.port=0", "management.server.port=0", "bookmarks.gateway.tls.enabled=false",
                 "spring.data.redis.url=" + redis.get().url(), "bookmarks.registry.key-prefix=refused",
                 "spring.main.banner-mode=off"));
         all.addAll(List.of(properties));

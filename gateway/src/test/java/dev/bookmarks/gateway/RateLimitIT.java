@@ -1,0 +1,130 @@
+package dev.bookmarks.gateway;
+
+import static dev.bookmarks.gateway.GatewayClient.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bookmarks.gateway.GatewayClient.Reply;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
+import dev.bookmarks.testing.redis.RealRedisExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The per-user rate limit, a token bucket in a real Redis process (1 token/s, burst 3 here), and what
+ * happens when that Redis dies: the gateway keeps routing, unlimited (fail-open).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0",
+        "bookmarks.gateway.tls.enabled=false",
+        "bookmarks.registry.poll-interval=200ms",
+        "bookmarks.gateway.limits.rate-limit.replenish-rate=1",
+        "bookmarks.gateway.limits.rate-limit.burst-capacity=3"})
+@ActiveProfiles("local")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RateLimitIT {
+
+    @RegisterExtension
+    static final RealRedisExtension redis = RealRedisExtension.process();
+
+    static final StubShard shard = StubShard.start("s-1");
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.url", () -> redis.get().url());
+    }
+
+    @AfterAll
+    static void stopShard() {
+        shard.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RingStore store;
+
+    @Autowired
+    RingWatcher watcher;
+
+    private GatewayClient client;
+
+    @BeforeEach
+    void oneShardOwnsTheRing() {
+        if (store.read().isEmpty()) {
+            store.compareAndSet(0, Ring.create(1024, List.of(Shard.active("s-1", shard.url(), 1))));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.current().isPresent());
+        client = new GatewayClient(port);
+        shard.reset();
+    }
+
+    @Test
+    @Order(1)
+    void answers429WithRetryAfterOnceAUsersBurstIsSpentAndLeavesOtherUsersAlone() {
+        String alice = token("alice");
+        String bob = token("bob");
+
+        List<Reply> burst = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            burst.add(client.get("/api/users/alice/bookmarks", bearer(alice)));
+        }
+        Reply other = client.get("/api/users/bob/bookmarks", bearer(bob));
+
+        assertThat(burst.subList(0, 3)).extracting(Reply::status).containsOnly(200);
+        Reply refused = burst.get(3);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(429);
+        assertThat(refused.isProblem()).isTrue();
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(refused.json().get("status").asInt()).isEqualTo(429);
+        assertThat(other.status()).isEqualTo(200);
+        assertThat(shard.received()).extracting(StubShard.Received::rawPath)
+                .containsExactly("/api/users/alice/bookmarks", "/api/users/alice/bookmarks",
+                        "/api/users/alice/bookmarks", "/api/users/bob/bookmarks");
+
+        // The bucket refills: one token a second.
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> client.get("/api/users/alice/bookmarks", bearer(alice)).status() == 200);
+    }
+
+    @Test
+    @Order(2)
+    void keepsRoutingWithoutALimitWhileRedisIsDown() {
+        String carol = token("carol");
+        redis.get().kill();
+
+        for (int i = 0; i < 6; i++) {
+            long start = System.nanoTime();
+            Reply reply = client.get("/api/users/carol/bookmarks", bearer(carol));
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+            assertThat(took).isLessThan(Duration.ofSeconds(1));
+        }
+        assertThat(shard.received()).hasSize(6);
+    }
+
+    private String token(String user) {
+        Reply reply = client.post("/auth/dev-token", "{\"userId\":\"" + user + "\"}");
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        return reply.json().get("token").asString();
+    }
+}
