@@ -36,7 +36,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "bookmarks.gateway.tls.enabled=false",
         "bookmarks.registry.poll-interval=200ms",
         "bookmarks.gateway.limits.rate-limit.replenish-rate=1",
-        "bookmarks.gateway.limits.rate-limit.burst-capacity=3"})
+        "bookmarks.gateway.limits.rate-limit.burst-capacity=3",
+        // The bucket is under test, not the timeout: a first Redis call slower than the default
+        // 200 ms on a busy machine would fail open and let a fourth request through.
+        "bookmarks.gateway.limits.rate-limit.redis-timeout=2s"})
 @ActiveProfiles("local")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RateLimitIT {
