@@ -86,22 +86,27 @@ class RateLimitIT {
         String alice = token("alice");
         String bob = token("bob");
 
+        // SCG's bucket refills in whole seconds, so a burst that straddles a second boundary may
+        // earn one more token: three are allowed at once, a fourth only if the clock ticks over, and
+        // the fifth is refused whichever way it went (the five are sent well within one second).
         List<Reply> burst = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 5; i++) {
             burst.add(client.get("/api/users/alice/bookmarks", bearer(alice)));
         }
         Reply other = client.get("/api/users/bob/bookmarks", bearer(bob));
 
         assertThat(burst.subList(0, 3)).extracting(Reply::status).containsOnly(200);
-        Reply refused = burst.get(3);
+        Reply refused = burst.get(4);
         assertThat(refused.status()).as(refused.text()).isEqualTo(429);
         assertThat(refused.isProblem()).isTrue();
         assertThat(refused.header("Retry-After")).isEqualTo("1");
         assertThat(refused.json().get("status").asInt()).isEqualTo(429);
         assertThat(other.status()).isEqualTo(200);
-        assertThat(shard.received()).extracting(StubShard.Received::rawPath)
-                .containsExactly("/api/users/alice/bookmarks", "/api/users/alice/bookmarks",
-                        "/api/users/alice/bookmarks", "/api/users/bob/bookmarks");
+        long allowed = burst.stream().filter(reply -> reply.status() == 200).count();
+        assertThat(allowed).isBetween(3L, 4L);
+        List<String> forwarded = new ArrayList<>(java.util.Collections.nCopies((int) allowed, "/api/users/alice/bookmarks"));
+        forwarded.add("/api/users/bob/bookmarks");
+        assertThat(shard.received()).extracting(StubShard.Received::rawPath).containsExactlyElementsOf(forwarded);
 
         // The bucket refills: one token a second.
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
