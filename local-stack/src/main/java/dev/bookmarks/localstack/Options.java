@@ -1,0 +1,139 @@
+package dev.bookmarks.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * What to start and where.
+ *
+ * @param repoRoot the checkout, whose {@code <module>/target/<module>-*.jar} are run
+ * @param dataDir everything the stack writes: {@code redis/}, {@code shard-N/}, {@code gateway-N/}, {@code logs/}
+ * @param redisPort Redis's port
+ * @param registryPort the registry's public port (it serves nothing there)
+ * @param registryManagementPort the registry's management (admin) port
+ * @param shardPorts one public port per shard ({@code shard-1} first)
+ * @param shardManagementPorts their management ports
+ * @param gatewayPorts one public port per gateway
+ * @param gatewayManagementPorts their management ports
+ * @param jvmOptions options for every Java child
+ * @param readyTimeout how long all the services together may take to become ready
+ */
+public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPort, int registryManagementPort,
+        List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
+        List<Integer> gatewayManagementPorts, List<String> jvmOptions, Duration readyTimeout) {
+
+    /** Small heaps, serial GC and C1 only: six JVMs share a laptop (or two CI cores) and start faster so. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+            "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofMinutes(4);
+
+    public Options {
+        repoRoot = repoRoot.toAbsolutePath().normalize();
+        dataDir = dataDir.toAbsolutePath().normalize();
+        shardPorts = List.copyOf(shardPorts);
+        shardManagementPorts = List.copyOf(shardManagementPorts);
+        gatewayPorts = List.copyOf(gatewayPorts);
+        gatewayManagementPorts = List.copyOf(gatewayManagementPorts);
+        jvmOptions = List.copyOf(jvmOptions);
+        if (shardPorts.isEmpty() || shardPorts.size() != shardManagementPorts.size()) {
+            throw new IllegalArgumentException("one management port per shard, and at least one shard");
+        }
+        if (gatewayPorts.isEmpty() || gatewayPorts.size() != gatewayManagementPorts.size()) {
+            throw new IllegalArgumentException("one management port per gateway, and at least one gateway");
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int port : allPorts(redisPort, registryPort, registryManagementPort, shardPorts, shardManagementPorts,
+                gatewayPorts, gatewayManagementPorts)) {
+            if (port < 1 || port > 65535 || !seen.add(port)) {
+                throw new IllegalArgumentException("ports must be distinct and in [1, 65535]: " + port);
+            }
+        }
+    }
+
+    /**
+     * The fixed local ports: Redis 6380, registry 8090 (management 8091), shards 8081..8083 (management
+     * 9081..9083), gateways 8443 and 8444 (management 9443 and 9444).
+     */
+    public static Options defaults(Path repoRoot, Path dataDir) {
+        return new Options(repoRoot, dataDir, 6380, 8090, 8091, List.of(8081, 8082, 8083), List.of(9081, 9082, 9083),
+                List.of(8443, 8444), List.of(9443, 9444), DEFAULT_JVM_OPTIONS, DEFAULT_READY_TIMEOUT);
+    }
+
+    /** The same topology on free loopback ports, for tests. */
+    public static Options freePorts(Path repoRoot, Path dataDir, int shards, int gateways) {
+        List<Integer> ports = freeLoopbackPorts(3 + 2 * shards + 2 * gateways);
+        return new Options(repoRoot, dataDir, ports.get(0), ports.get(1), ports.get(2),
+                ports.subList(3, 3 + shards), ports.subList(3 + shards, 3 + 2 * shards),
+                ports.subList(3 + 2 * shards, 3 + 2 * shards + gateways),
+                ports.subList(3 + 2 * shards + gateways, 3 + 2 * shards + 2 * gateways),
+                DEFAULT_JVM_OPTIONS, DEFAULT_READY_TIMEOUT);
+    }
+
+    /** The checkout that holds this directory or one of its parents (a pom.xml beside gateway/ and bookmark-service/). */
+    public static Path findRepoRoot(Path from) {
+        for (Path dir = from.toAbsolutePath().normalize(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("pom.xml")) && Files.isDirectory(dir.resolve("gateway"))
+                    && Files.isDirectory(dir.resolve("bookmark-service")) && Files.isDirectory(dir.resolve("shard-registry"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no checkout of sharded-bookmarks at or above " + from.toAbsolutePath()
+                + ": run from the repository");
+    }
+
+    public int shardCount() {
+        return shardPorts.size();
+    }
+
+    public int gatewayCount() {
+        return gatewayPorts.size();
+    }
+
+    List<Integer> allPorts() {
+        return allPorts(redisPort, registryPort, registryManagementPort, shardPorts, shardManagementPorts, gatewayPorts,
+                gatewayManagementPorts);
+    }
+
+    private static List<Integer> allPorts(int redisPort, int registryPort, int registryManagementPort,
+            List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
+            List<Integer> gatewayManagementPorts) {
+        List<Integer> all = new ArrayList<>(List.of(redisPort, registryPort, registryManagementPort));
+        all.addAll(shardPorts);
+        all.addAll(shardManagementPorts);
+        all.addAll(gatewayPorts);
+        all.addAll(gatewayManagementPorts);
+        return all;
+    }
+
+    /** Distinct ports that were free when probed (all sockets held open together, then released). */
+    private static List<Integer> freeLoopbackPorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return IntStream.range(0, count).mapToObj(i -> sockets.get(i).getLocalPort()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find free loopback ports", e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // Released either way.
+                }
+            }
+        }
+    }
+}
