@@ -1,0 +1,161 @@
+package dev.bookmarks.benchmarks;
+
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.testing.redis.RealRedis;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What the wrk-driven benchmarks share: starting the project's executable jars as processes on
+ * loopback, writing a ring into Redis without a client library, running wrk and reading its figures.
+ */
+final class LoadRig {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern REQUESTS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)%\\s+(\\S+)", Pattern.MULTILINE);
+
+    private LoadRig() {
+    }
+
+    /** wrk's figures: requests/s and latency percentiles as wrk prints them. */
+    record Figures(String requestsPerSecond, String p50, String p99) {
+
+        static Figures of(String wrkOutput) {
+            Matcher requests = REQUESTS.matcher(wrkOutput);
+            Matcher percentiles = PERCENTILE.matcher(wrkOutput);
+            String p50 = "?";
+            String p99 = "?";
+            while (percentiles.find()) {
+                if (percentiles.group(1).equals("50")) {
+                    p50 = percentiles.group(2);
+                } else {
+                    p99 = percentiles.group(2);
+                }
+            }
+            return new Figures(requests.find() ? requests.group(1) : "?", p50, p99);
+        }
+    }
+
+    /**
+     * Runs {@code wrk -t2 -c16 --latency} for {@code seconds} against {@code url} with the headers
+     * (and, for a POST, the Lua script setting the body) given.
+     *
+     * @throws IllegalStateException if wrk fails or saw a non-2xx answer
+     */
+    static Figures wrk(URI url, int seconds, Map<String, String> headers, Path script)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c16", "-d" + seconds + "s", "--latency"));
+        headers.forEach((name, value) -> {
+            command.add("-H");
+            command.add(name + ": " + value);
+        });
+        if (script != null) {
+            command.add("-s");
+            command.add(script.toString());
+        }
+        command.add(url.toString());
+        Process wrk = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (wrk.waitFor() != 0 || output.contains("Non-2xx")) {
+            throw new IllegalStateException("wrk failed or saw errors:\n" + output);
+        }
+        System.err.println(output);
+        return Figures.of(output);
+    }
+
+    /** A Lua script for wrk that POSTs one JSON bookmark. */
+    static Path createScript(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("create.lua"), "wrk.method = \"POST\"\n"
+                + "wrk.body = '{\"url\":\"https://example.com/benchmark\",\"title\":\"A benchmark bookmark\","
+                + "\"tags\":[\"bench\",\"java\"],\"notes\":\"written by wrk\"}'\n"
+                + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
+    }
+
+    /** Starts {@code module}'s executable jar with {@code arguments}, logging to {@code log}. */
+    static Process startJar(String module, List<String> jvmOptions, List<String> arguments, Path log)
+            throws IOException {
+        Path jar;
+        try (var files = Files.list(Path.of(module, "target"))) {
+            jar = files.filter(p -> p.getFileName().toString().matches(module + "-.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "build it first: ./mvnw -q -B -pl " + module + " -am package -DskipTests"));
+        }
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(arguments);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Waits (at most 90 s) until {@code readiness} answers 200, or fails with the log's path. */
+    static void awaitReady(Process process, URI readiness, Path log) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(readiness).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // Still starting.
+            }
+            Thread.sleep(250);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException(readiness + " did not become ready; see " + log);
+    }
+
+    static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    /** The ring keys set over RESP, so that the tools need no Redis client library. */
+    static void writeRing(RealRedis redis, Ring ring) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), redis.port())) {
+            OutputStream out = socket.getOutputStream();
+            set(out, "bookmarks:ring", ring.toBytes());
+            set(out, "bookmarks:ring:epoch", Long.toString(ring.epoch()).getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] reply = socket.getInputStream().readNBytes(10);
+            if (!new String(reply, StandardCharsets.US_ASCII).equals("+OK\r\n+OK\r\n")) {
+                throw new IllegalStateException("Redis did not store the ring");
+            }
+        }
+    }
+
+    private static void set(OutputStream out, String key, byte[] value) throws IOException {
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        out.write(("*3\r\n$3\r\nSET\r\n$" + keyBytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(keyBytes);
+        out.write(("\r\n$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(value);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
