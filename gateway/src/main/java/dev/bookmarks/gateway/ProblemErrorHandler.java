@@ -1,10 +1,7 @@
 package dev.bookmarks.gateway;
 
+import dev.bookmarks.gateway.resilience.ShardFailures;
 import dev.bookmarks.gateway.routing.ShardRoute;
-import io.netty.channel.ConnectTimeoutException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -15,7 +12,6 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.PrematureCloseException;
 
 /**
  * Renders every error on the public port as problem+json, ahead of Spring Boot's handler (which
@@ -59,7 +55,7 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler, Orde
         }
         ShardRoute route = ShardRoute.of(exchange);
         String shard = route == null ? "the shard" : "shard " + route.shardId() + " at " + route.url();
-        if (isConnectFailure(error)) {
+        if (ShardFailures.isConnectFailure(error)) {
             log.warn("Cannot connect to {}: {}", shard, error.toString());
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                     "the shard that holds this user's data is unreachable; try again shortly");
@@ -68,7 +64,7 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler, Orde
             headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
             return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, headers, problem);
         }
-        if (hasCause(error, PrematureCloseException.class)) {
+        if (ShardFailures.isPrematureClose(error)) {
             log.warn("{} closed the connection before answering: {}", shard, error.toString());
             return Problems.write(exchange, HttpStatus.BAD_GATEWAY, "Shard failed",
                     "the shard closed the connection before answering");
@@ -77,21 +73,5 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler, Orde
                 exchange.getRequest().getPath().value(), error);
         return Problems.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "Internal error",
                 "the gateway failed to handle this request; the cause is in its log");
-    }
-
-    private static boolean isConnectFailure(Throwable error) {
-        return hasCause(error, ConnectException.class) || hasCause(error, ConnectTimeoutException.class)
-                || hasCause(error, NoRouteToHostException.class) || hasCause(error, UnknownHostException.class);
-    }
-
-    /** Whether {@code type} is in the cause chain; bounded, since a chain can be a cycle. */
-    private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
-        Throwable cause = error;
-        for (int depth = 0; cause != null && depth < 16; depth++, cause = cause.getCause()) {
-            if (type.isInstance(cause)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -41,24 +41,34 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
     /** Just before {@code RouteToRequestUrlFilter}. */
     public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER - 1;
 
+    /**
+     * Set (to {@code TRUE}) by a filter in front of this one that already holds the request body
+     * ({@code ShardRetryFilter}); this filter then does not hold it a second time.
+     */
+    public static final String BODY_HELD_ATTRIBUTE = MisdirectedRetryFilter.class.getName() + ".bodyHeld";
+
     private static final Logger log = LoggerFactory.getLogger(MisdirectedRetryFilter.class);
     private static final HttpStatusCode MISDIRECTED = HttpStatus.MISDIRECTED_REQUEST;
 
     private final Supplier<? extends CompletableFuture<?>> refreshRing;
     private final Duration refreshTimeout;
     private final String retryAfterSeconds;
+    private final Runnable onRetry;
 
     /**
      * @param refreshRing starts a read of the ring from Redis, for example {@code RingWatcher::refresh}
      * @param refreshTimeout how long to wait for that read; the retry goes ahead with the ring held
      *     when it has not finished by then
      * @param retryAfterSeconds the {@code Retry-After} of the 503 after a second 421
+     * @param onRetry called for each retry after a 421 (to count it and charge it to the retry budget;
+     *     it is never refused by the budget: see {@code ShardRetryFilter#onMisdirectedRetry})
      */
     public MisdirectedRetryFilter(Supplier<? extends CompletableFuture<?>> refreshRing, Duration refreshTimeout,
-            String retryAfterSeconds) {
+            String retryAfterSeconds, Runnable onRetry) {
         this.refreshRing = refreshRing;
         this.refreshTimeout = refreshTimeout;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.onRetry = onRetry;
     }
 
     @Override
@@ -68,6 +78,9 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        if (Boolean.TRUE.equals(exchange.getAttribute(BODY_HELD_ATTRIBUTE))) {
+            return attempt(exchange, chain);
+        }
         // A body can be read once from the client; keep it so the retry can send it again.
         return ServerWebExchangeUtils.cacheRequestBody(exchange,
                 request -> attempt(exchange.mutate().request(request).build(), chain));
@@ -83,6 +96,7 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
             discardShardAnswer(exchange);
             log.info("Shard {} refused user slot {} routed by epoch {} (its epoch: {}); re-reading the ring and"
                     + " retrying once", first.shardId(), first.slot(), first.epoch(), shardEpoch);
+            onRetry.run();
             return refreshRing().then(Mono.defer(() -> chain.filter(exchange))).then(Mono.defer(() -> {
                 ShardRoute second = misdirected(exchange);
                 if (second == null) {
@@ -108,7 +122,7 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
      * Drops the shard's answer: its connection (whose unread body makes it unfit for reuse), the
      * headers it put on the response, and the "already routed" mark that would stop a second send.
      */
-    private static void discardShardAnswer(ServerWebExchange exchange) {
+    public static void discardShardAnswer(ServerWebExchange exchange) {
         Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
         if (connection != null) {
             connection.dispose();

@@ -1,6 +1,7 @@
 package dev.bookmarks.gateway.routing;
 
 import dev.bookmarks.gateway.GatewayProperties;
+import dev.bookmarks.gateway.resilience.ShardRetryFilter;
 import dev.bookmarks.registry.RingWatcher;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
@@ -33,8 +34,9 @@ public class RoutingConfiguration {
     }
 
     @Bean
-    MisdirectedRetryFilter misdirectedRetryFilter(RingWatcher watcher, GatewayProperties properties) {
+    MisdirectedRetryFilter misdirectedRetryFilter(RingWatcher watcher, GatewayProperties properties,
+            ShardRetryFilter retries) {
         return new MisdirectedRetryFilter(watcher::refresh, properties.ringRefreshTimeout(),
-                properties.retryAfterHeader());
+                properties.retryAfterHeader(), retries::onMisdirectedRetry);
     }
 }

@@ -1,0 +1,70 @@
+package dev.bookmarks.gateway.resilience;
+
+import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Circuit breakers and retries towards the shards. Filter order, around one attempt:
+ *
+ * <pre>
+ * ShardRetryFilter (9998)          retries connect failures and shard 503s; budget, backoff, deadline
+ *   MisdirectedRetryFilter (9999)  421: re-read the ring, retry once
+ *     RouteToRequestUrlFilter, ReactiveLoadBalancerClientFilter (10150): the ring picks the shard
+ *       ShardCircuitBreakerFilter (10155)  that shard's breaker: open means an immediate 503
+ *         IdentitySigningFilter (10160), NettyRoutingFilter: the call
+ * </pre>
+ *
+ * Metrics: Resilience4j's {@code resilience4j.circuitbreaker.*} (tag {@code name} = shard id),
+ * {@value ShardRetryFilter#RETRIES_METRIC} and {@value #BUDGET_METRIC}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ResilienceProperties.class)
+public class ResilienceConfiguration {
+
+    /** Gauge: retries the budget allows right now. */
+    public static final String BUDGET_METRIC = "bookmarks.gateway.retry.budget.tokens";
+
+    @Bean
+    ShardCircuitBreakers shardCircuitBreakers(ResilienceProperties properties, MeterRegistry meters) {
+        ShardCircuitBreakers breakers = new ShardCircuitBreakers(properties.circuitBreaker());
+        TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers.registry()).bindTo(meters);
+        return breakers;
+    }
+
+    @Bean
+    RetryBudget retryBudget(ResilienceProperties properties, MeterRegistry meters) {
+        ResilienceProperties.Retry retry = properties.retry();
+        RetryBudget budget = RetryBudget.newBuilder()
+                .ratio(retry.budgetRatio())
+                .minRetriesPerSecond(retry.budgetMinPerSecond())
+                .maxTokens(retry.budgetMaxTokens())
+                .build();
+        Gauge.builder(BUDGET_METRIC, budget, RetryBudget::available)
+                .description("Retries of failed shard calls the retry budget allows now")
+                .register(meters);
+        return budget;
+    }
+
+    @Bean
+    ShardCircuitBreakerFilter shardCircuitBreakerFilter(ShardCircuitBreakers breakers) {
+        return new ShardCircuitBreakerFilter(breakers);
+    }
+
+    @Bean
+    ShardRetryFilter shardRetryFilter(ResilienceProperties properties, RetryBudget budget,
+            ShardCircuitBreakers breakers, MeterRegistry meters) {
+        ResilienceProperties.Retry retry = properties.retry();
+        Backoff backoff = new Backoff(retry.backoffBase(), retry.backoffMax(), ThreadLocalRandom.current());
+        return new ShardRetryFilter(retry, backoff, budget, breakers, meters);
+    }
+
+    @Bean
+    CircuitBreakersEndpoint circuitBreakersEndpoint(ShardCircuitBreakers breakers, RetryBudget budget) {
+        return new CircuitBreakersEndpoint(breakers, budget);
+    }
+}

@@ -1,0 +1,104 @@
+package dev.bookmarks.gateway.resilience;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Circuit breakers and retries towards the shards ({@code bookmarks.gateway.resilience.*}).
+ *
+ * @param circuitBreaker one breaker per shard
+ * @param retry retries of failed shard calls
+ */
+@ConfigurationProperties("bookmarks.gateway.resilience")
+public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Retry retry) {
+
+    /**
+     * A Resilience4j count-based circuit breaker per shard id.
+     *
+     * @param failureRateThreshold percentage of failed calls (connect failures, timeouts, 5xx from the
+     *     shard) in the window that opens the breaker, in (0, 100]
+     * @param slowCallRateThreshold percentage of slow calls that opens the breaker, in (0, 100]
+     * @param slowCallDuration a call slower than this (to the shard's response headers) is slow, in [10ms, 1m]
+     * @param slidingWindowSize calls in the window, in [1, 10000]
+     * @param minimumNumberOfCalls calls needed before rates are computed, in [1, 100000]
+     * @param waitInOpenState how long an open breaker refuses calls before letting probes through;
+     *     also the {@code Retry-After} of its 503s; whole seconds in [1s, 10m]
+     * @param permittedCallsInHalfOpenState probes let through while half-open, in [1, 1000]
+     */
+    public record CircuitBreaker(
+            @DefaultValue("50") float failureRateThreshold,
+            @DefaultValue("100") float slowCallRateThreshold,
+            @DefaultValue("5s") Duration slowCallDuration,
+            @DefaultValue("20") int slidingWindowSize,
+            @DefaultValue("10") int minimumNumberOfCalls,
+            @DefaultValue("10s") Duration waitInOpenState,
+            @DefaultValue("3") int permittedCallsInHalfOpenState) {
+
+        public CircuitBreaker {
+            String p = "bookmarks.gateway.resilience.circuit-breaker.";
+            requireRange(p + "failure-rate-threshold", failureRateThreshold, 0.001, 100);
+            requireRange(p + "slow-call-rate-threshold", slowCallRateThreshold, 0.001, 100);
+            requireRange(p + "slow-call-duration", slowCallDuration, Duration.ofMillis(10), Duration.ofMinutes(1));
+            requireRange(p + "sliding-window-size", slidingWindowSize, 1, 10_000);
+            requireRange(p + "minimum-number-of-calls", minimumNumberOfCalls, 1, 100_000);
+            requireRange(p + "wait-in-open-state", waitInOpenState, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            if (waitInOpenState.toMillis() % 1000 != 0) {
+                throw new IllegalArgumentException(p + "wait-in-open-state must be whole seconds (it is the"
+                        + " Retry-After): " + waitInOpenState);
+            }
+            requireRange(p + "permitted-calls-in-half-open-state", permittedCallsInHalfOpenState, 1, 1000);
+        }
+    }
+
+    /**
+     * Retries of a call that failed before the shard did anything: connect failure (including the
+     * connect timeout) or 503 from the shard; only for GET, HEAD, OPTIONS, PUT, DELETE, or a request
+     * with an {@code Idempotency-Key}.
+     *
+     * @param maxAttempts attempts per request including the first, in [1, 5]; 1 turns retries off
+     * @param backoffBase upper bound of the first backoff (full jitter), in [1ms, backoff-max]
+     * @param backoffMax upper bound of any backoff, in [1ms, 10s]
+     * @param budgetRatio retry tokens each request deposits, in (0, 1]: extra attempts stay under
+     *     about this share of requests
+     * @param budgetMinPerSecond retries allowed per second however little traffic there is, in [0, 1000]
+     * @param budgetMaxTokens the most deposited retry tokens kept, in [1, 100000]
+     * @param overallTimeout the most a request may take to get the shard's response headers, all
+     *     attempts and backoffs together, in [100ms, 5m]; each attempt also has Spring Cloud Gateway's
+     *     {@code response-timeout}
+     */
+    public record Retry(
+            @DefaultValue("3") int maxAttempts,
+            @DefaultValue("25ms") Duration backoffBase,
+            @DefaultValue("500ms") Duration backoffMax,
+            @DefaultValue("0.2") double budgetRatio,
+            @DefaultValue("5") double budgetMinPerSecond,
+            @DefaultValue("100") double budgetMaxTokens,
+            @DefaultValue("15s") Duration overallTimeout) {
+
+        public Retry {
+            String p = "bookmarks.gateway.resilience.retry.";
+            requireRange(p + "max-attempts", maxAttempts, 1, 5);
+            requireRange(p + "backoff-max", backoffMax, Duration.ofMillis(1), Duration.ofSeconds(10));
+            requireRange(p + "backoff-base", backoffBase, Duration.ofMillis(1), backoffMax);
+            if (!(budgetRatio > 0 && budgetRatio <= 1)) {
+                throw new IllegalArgumentException(p + "budget-ratio must be in (0, 1]: " + budgetRatio);
+            }
+            requireRange(p + "budget-min-per-second", budgetMinPerSecond, 0, 1000);
+            requireRange(p + "budget-max-tokens", budgetMaxTokens, 1, 100_000);
+            requireRange(p + "overall-timeout", overallTimeout, Duration.ofMillis(100), Duration.ofMinutes(5));
+        }
+    }
+
+    private static void requireRange(String name, double value, double min, double max) {
+        if (!(value >= min && value <= max)) {
+            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
+        }
+    }
+
+    private static void requireRange(String name, Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.bookmarks.gateway.resilience;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
+
+import dev.bookmarks.gateway.routing.ShardRoute;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Guards each attempt with the circuit breaker of the shard the load balancer chose. It runs after
+ * {@link ReactiveLoadBalancerClientFilter}, so the {@link ShardRoute} (and with it the shard id) is
+ * known, and before the signing filter and the HTTP client, so a refused attempt costs no signature
+ * and no connection: an open breaker answers 503 with {@code Retry-After} at once.
+ *
+ * <p>Counted as failures: connect failures, timeouts, a connection closed before the answer, and
+ * any 5xx the shard answers. A 4xx (421 included) is a success: the shard is working. An attempt
+ * that ends otherwise (an error of the gateway's own, or the client going away) gives its permission
+ * back without being counted. The duration is the time to the shard's response headers.
+ */
+public final class ShardCircuitBreakerFilter implements GlobalFilter, Ordered {
+
+    /** After the load balancer, before {@code IdentitySigningFilter} (balancer + 10). */
+    public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 5;
+
+    private final ShardCircuitBreakers breakers;
+
+    public ShardCircuitBreakerFilter(ShardCircuitBreakers breakers) {
+        this.breakers = breakers;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        ShardRoute route = ShardRoute.of(exchange);
+        if (route == null) {
+            return chain.filter(exchange);
+        }
+        CircuitBreaker breaker = breakers.forShard(route.shardId());
+        if (!breaker.tryAcquirePermission()) {
+            return Mono.error(breakers.open(route.shardId()));
+        }
+        long start = breaker.getCurrentTimestamp();
+        AtomicBoolean recorded = new AtomicBoolean();
+        return chain.filter(exchange)
+                .doOnSuccess(done -> {
+                    if (recorded.compareAndSet(false, true)) {
+                        long duration = breaker.getCurrentTimestamp() - start;
+                        HttpStatusCode status = exchange.getResponse().getStatusCode();
+                        boolean fromShard = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR) != null;
+                        if (fromShard && status != null && status.is5xxServerError()) {
+                            breaker.onError(duration, breaker.getTimestampUnit(),
+                                    new ShardErrorStatusException(route.shardId(), status.value()));
+                        } else {
+                            breaker.onSuccess(duration, breaker.getTimestampUnit());
+                        }
+                    }
+                })
+                .doOnError(error -> {
+                    if (recorded.compareAndSet(false, true)) {
+                        if (ShardFailures.isShardFailure(error)) {
+                            breaker.onError(breaker.getCurrentTimestamp() - start, breaker.getTimestampUnit(), error);
+                        } else {
+                            breaker.releasePermission();
+                        }
+                    }
+                })
+                .doOnCancel(() -> {
+                    if (recorded.compareAndSet(false, true)) {
+                        breaker.releasePermission();
+                    }
+                });
+    }
+
+    /** What the breaker records for a 5xx answer. */
+    static final class ShardErrorStatusException extends RuntimeException {
+
+        ShardErrorStatusException(String shardId, int status) {
+            super("shard " + shardId + " answered " + status, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.bookmarks.gateway.resilience;
+
+import io.netty.channel.ConnectTimeoutException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.concurrent.TimeoutException;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.ErrorResponse;
+import reactor.netty.http.client.PrematureCloseException;
+
+/** How a failed call to a shard is classified, for the error handler, the breaker and the retries. */
+public final class ShardFailures {
+
+    private ShardFailures() {
+    }
+
+    /**
+     * The shard could not be connected to: refused, no route, unknown host, or no connection within
+     * the connect timeout. Nothing was sent, so a retry is safe for every method.
+     */
+    public static boolean isConnectFailure(Throwable error) {
+        return hasCause(error, ConnectException.class) || hasCause(error, ConnectTimeoutException.class)
+                || hasCause(error, NoRouteToHostException.class) || hasCause(error, UnknownHostException.class);
+    }
+
+    /** The shard closed the connection before answering. */
+    public static boolean isPrematureClose(Throwable error) {
+        return hasCause(error, PrematureCloseException.class);
+    }
+
+    /** No answer within the response timeout (Spring Cloud Gateway reports it as a 504). */
+    public static boolean isTimeout(Throwable error) {
+        return hasCause(error, TimeoutException.class) || error instanceof ErrorResponse response
+                && response.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value();
+    }
+
+    /** Whether the error says the shard is unhealthy (what its circuit breaker counts as a failure). */
+    public static boolean isShardFailure(Throwable error) {
+        return isConnectFailure(error) || isTimeout(error) || isPrematureClose(error);
+    }
+
+    /** Whether {@code type} is in the cause chain; bounded, since a chain can be a cycle. */
+    public static boolean hasCause(Throwable error, Class<? extends Throwable> type) {
+        Throwable cause = error;
+        for (int depth = 0; cause != null && depth < 16; depth++, cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,178 @@
+package dev.bookmarks.gateway.resilience;
+
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
+
+import dev.bookmarks.gateway.Problems;
+import dev.bookmarks.gateway.routing.MisdirectedRetryFilter;
+import dev.bookmarks.gateway.routing.ShardRoute;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+/**
+ * Retries a shard call that failed before the shard did anything (DESIGN.md, "Requests and headers"):
+ * a connect failure (refused, unreachable, or the connect timeout: nothing was sent) or a 503 from
+ * the shard. Only for GET, HEAD, OPTIONS, PUT, DELETE, or a request with an {@code Idempotency-Key};
+ * at most {@code max-attempts} attempts, with exponential backoff and full jitter between them, and
+ * only while the {@link RetryBudget} has a token, the shard's breaker is closed, and the overall
+ * deadline leaves room for the backoff. A timeout after the request was sent is not retried.
+ *
+ * <p>Ordered just before {@link MisdirectedRetryFilter}, so each attempt goes again through the 421
+ * handling, the load balancer (the ring), the shard's breaker and the signing filter. This filter
+ * holds the request body (so that it can be sent again) and marks it so that
+ * {@link MisdirectedRetryFilter} does not hold it a second time.
+ *
+ * <p>The overall deadline ({@code overall-timeout}) bounds the time to the shard's response headers,
+ * all attempts together; when it passes, the client gets a 504 problem.
+ */
+public final class ShardRetryFilter implements GlobalFilter, Ordered {
+
+    /** Just before {@link MisdirectedRetryFilter}. */
+    public static final int ORDER = MisdirectedRetryFilter.ORDER - 1;
+
+    /** The header that makes a POST (or PATCH) safe to send twice. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    /** Counter of retry decisions; tags {@code reason} and {@code decision}. */
+    public static final String RETRIES_METRIC = "bookmarks.gateway.retries";
+
+    private static final Logger log = LoggerFactory.getLogger(ShardRetryFilter.class);
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.PUT, HttpMethod.DELETE);
+
+    private final int maxAttempts;
+    private final Backoff backoff;
+    private final RetryBudget budget;
+    private final ShardCircuitBreakers breakers;
+    private final Duration overallTimeout;
+    private final LongSupplier nanoTime;
+    private final MeterRegistry meters;
+    private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+    public ShardRetryFilter(ResilienceProperties.Retry properties, Backoff backoff, RetryBudget budget,
+            ShardCircuitBreakers breakers, MeterRegistry meters) {
+        this.maxAttempts = properties.maxAttempts();
+        this.backoff = backoff;
+        this.budget = budget;
+        this.breakers = breakers;
+        this.overallTimeout = properties.overallTimeout();
+        this.nanoTime = System::nanoTime;
+        this.meters = meters;
+    }
+
+    @Override
+    public int getOrder() {
+        return ORDER;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        budget.onRequest();
+        boolean retryable = isRetryable(exchange.getRequest());
+        long deadline = nanoTime.getAsLong() + overallTimeout.toNanos();
+        return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
+                    ServerWebExchange cached = exchange.mutate().request(request).build();
+                    cached.getAttributes().put(MisdirectedRetryFilter.BODY_HELD_ATTRIBUTE, Boolean.TRUE);
+                    return attempt(cached, chain, 1, retryable, deadline);
+                })
+                .timeout(overallTimeout, Mono.error(() -> Problems.of(HttpStatus.GATEWAY_TIMEOUT, "Shard timeout",
+                        "the shard that holds this user's data did not answer in time")));
+    }
+
+    /** Whether sending the request twice is safe: an idempotent method, or an idempotency key. */
+    static boolean isRetryable(ServerHttpRequest request) {
+        return IDEMPOTENT.contains(request.getMethod()) || request.getHeaders().getFirst(IDEMPOTENCY_KEY) != null;
+    }
+
+    private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, int attempt, boolean retryable,
+            long deadline) {
+        return chain.filter(exchange)
+                .then(Mono.fromCallable(() -> unavailableFromShard(exchange) ? Failure.UNAVAILABLE : Failure.NONE))
+                .onErrorResume(ShardFailures::isConnectFailure, error -> Mono.just(new Failure("connect", error)))
+                .flatMap(failure -> {
+                    if (failure == Failure.NONE) {
+                        return Mono.<Void>empty();
+                    }
+                    Mono<Void> giveUp = failure.error() == null ? Mono.empty() : Mono.error(failure.error());
+                    Duration delay = decide(exchange, failure, attempt, retryable, deadline);
+                    if (delay == null) {
+                        return giveUp;
+                    }
+                    return Mono.delay(delay).then(Mono.defer(() -> {
+                        MisdirectedRetryFilter.discardShardAnswer(exchange);
+                        return attempt(exchange, chain, attempt + 1, retryable, deadline);
+                    }));
+                });
+    }
+
+    /** The backoff before the next attempt, or null for no retry. */
+    private Duration decide(ServerWebExchange exchange, Failure failure, int attempt, boolean retryable,
+            long deadline) {
+        ShardRoute route = ShardRoute.of(exchange);
+        String decision;
+        Duration delay = null;
+        if (!retryable) {
+            decision = "not_idempotent";
+        } else if (attempt >= maxAttempts) {
+            decision = "attempts_exhausted";
+        } else if (route != null && !breakers.isClosed(route.shardId())) {
+            decision = "circuit_open";
+        } else {
+            Duration backoffDelay = backoff.delay(attempt);
+            if (nanoTime.getAsLong() + backoffDelay.toNanos() >= deadline) {
+                decision = "deadline";
+            } else if (!budget.tryWithdraw()) {
+                decision = "budget_exhausted";
+            } else {
+                decision = "retried";
+                delay = backoffDelay;
+            }
+        }
+        count(failure.reason(), decision);
+        if (delay != null) {
+            log.debug("Retrying {} {} on {} after {} ({}), attempt {}", exchange.getRequest().getMethod(),
+                    exchange.getRequest().getPath().value(), route == null ? "?" : route.shardId(), failure.reason(),
+                    delay, attempt + 1);
+        }
+        return delay;
+    }
+
+    /** Records a 421 retry, which {@link MisdirectedRetryFilter} makes without asking the budget. */
+    public void onMisdirectedRetry() {
+        count("misdirected", budget.tryWithdraw() ? "retried" : "retried_over_budget");
+    }
+
+    private void count(String reason, String decision) {
+        counters.computeIfAbsent(reason + '/' + decision, key -> Counter.builder(RETRIES_METRIC)
+                .description("Retry decisions for failed shard calls")
+                .tag("reason", reason).tag("decision", decision).register(meters)).increment();
+    }
+
+    private static boolean unavailableFromShard(ServerWebExchange exchange) {
+        HttpStatusCode status = exchange.getResponse().getStatusCode();
+        return exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR) != null && status != null
+                && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value();
+    }
+
+    private record Failure(String reason, Throwable error) {
+
+        static final Failure NONE = new Failure("none", null);
+        static final Failure UNAVAILABLE = new Failure("unavailable", null);
+    }
+}

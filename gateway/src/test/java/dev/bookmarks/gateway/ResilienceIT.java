@@ -1,0 +1,270 @@
+package dev.bookmarks.gateway;
+
+import static dev.bookmarks.gateway.GatewayClient.bearer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.bookmarks.gateway.GatewayClient.Reply;
+import dev.bookmarks.gateway.StubShard.Received;
+import dev.bookmarks.gateway.resilience.ShardCircuitBreakers;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.RingStore.WriteResult;
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
+import dev.bookmarks.testing.redis.RealRedisExtension;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Circuit breakers and retries: one gateway (local profile) in front of two stub shards. Breakers
+ * open after 2 failures in 4 calls and stay open 1 s; the retry budget is large enough not to
+ * interfere ({@link RetryBudgetIT} tests it).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0",
+        "bookmarks.gateway.tls.enabled=false",
+        "bookmarks.registry.poll-interval=200ms",
+        "bookmarks.gateway.limits.rate-limit.enabled=false",
+        "spring.cloud.gateway.server.webflux.httpclient.connect-timeout=500",
+        "bookmarks.gateway.resilience.circuit-breaker.sliding-window-size=4",
+        "bookmarks.gateway.resilience.circuit-breaker.minimum-number-of-calls=4",
+        "bookmarks.gateway.resilience.circuit-breaker.failure-rate-threshold=50",
+        "bookmarks.gateway.resilience.circuit-breaker.wait-in-open-state=1s",
+        "bookmarks.gateway.resilience.circuit-breaker.permitted-calls-in-half-open-state=1",
+        "bookmarks.gateway.resilience.retry.max-attempts=2",
+        "bookmarks.gateway.resilience.retry.backoff-base=1ms",
+        "bookmarks.gateway.resilience.retry.backoff-max=5ms",
+        "bookmarks.gateway.resilience.retry.budget-min-per-second=1000"})
+@ActiveProfiles("local")
+class ResilienceIT {
+
+    @RegisterExtension
+    static final RealRedisExtension redis = new RealRedisExtension();
+
+    static final StubShard shardA = StubShard.start("s-a");
+    static final StubShard shardB = StubShard.start("s-b");
+
+    @DynamicPropertySource
+    static void redis(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.url", () -> redis.get().url());
+    }
+
+    @AfterAll
+    static void stopShards() {
+        shardA.close();
+        shardB.close();
+    }
+
+    @LocalServerPort
+    int port;
+
+    @LocalManagementPort
+    int managementPort;
+
+    @Autowired
+    RingStore store;
+
+    @Autowired
+    RingWatcher watcher;
+
+    @Autowired
+    ShardCircuitBreakers breakers;
+
+    private GatewayClient client;
+    private Ring ring;
+    private String userOfA;
+    private String userOfB;
+
+    @BeforeEach
+    void twoShardsOwnTheRing() {
+        client = new GatewayClient(port);
+        ring = publish(List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1)));
+        userOfA = usersOf(ring, "s-a", 1).get(0);
+        userOfB = usersOf(ring, "s-b", 1).get(0);
+        breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+        shardA.reset();
+        shardB.reset();
+    }
+
+    @Test
+    void opensTheBreakerAfterFailuresThenAnswers503AtOnceWithoutContactingTheShardAndSparesTheOtherShard() {
+        openBreakerOfShardA();
+        String token = token(userOfA);
+
+        long start = System.nanoTime();
+        Reply refused = client.get("/api/users/" + userOfA + "/bookmarks", bearer(token));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(503);
+        assertThat(refused.isProblem()).isTrue();
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(took).isLessThan(Duration.ofMillis(500));
+        assertThat(shardA.received()).as("an open breaker sends nothing, and retries nothing").isEmpty();
+
+        Reply other = client.get("/api/users/" + userOfB + "/bookmarks", bearer(token(userOfB)));
+        assertThat(other.status()).as(other.text()).isEqualTo(200);
+        assertThat(other.header("X-Shard")).isEqualTo("s-b");
+
+        GatewayClient management = new GatewayClient(managementPort);
+        JsonNode view = management.get("/actuator/circuitbreakers").json();
+        assertThat(view.get("circuitBreakers").get("s-a").get("state").asString()).isEqualTo("OPEN");
+        assertThat(view.get("circuitBreakers").get("s-b").get("state").asString()).isEqualTo("CLOSED");
+        assertThat(view.get("retryBudget").get("availableRetries").asDouble()).isPositive();
+        String metrics = management.get("/actuator/prometheus").text();
+        assertThat(metrics).contains("resilience4j_circuitbreaker_state", "name=\"s-a\"",
+                "bookmarks_gateway_retry_budget_tokens");
+    }
+
+    @Test
+    void closesTheBreakerAgainOnceTheShardRecovers() {
+        openBreakerOfShardA();
+        String token = token(userOfA);
+
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
+                assertThat(client.get("/api/users/" + userOfA + "/bookmarks", bearer(token)).status())
+                        .isEqualTo(200));
+
+        assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(shardA.received()).as("only the half-open probe reached the shard").hasSize(1);
+    }
+
+    @Test
+    void retriesAGetOnceWhenTheShardAnswers503() {
+        shardA.answerNextWith(503, () -> { });
+
+        Reply reply = client.get("/api/users/" + userOfA + "/bookmarks", bearer(token(userOfA)));
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        assertThat(reply.header("X-Shard")).isEqualTo("s-a");
+        assertThat(reply.header("X-Bookmarks-Epoch")).isNull();
+        assertThat(shardA.received()).hasSize(2);
+        assertThat(meter("bookmarks_gateway_retries_total{decision=\"retried\",reason=\"unavailable\""))
+                .isPositive();
+    }
+
+    @Test
+    void doesNotRetryAPostWithoutAnIdempotencyKey() {
+        shardA.answerNextWith(503, () -> { });
+
+        Reply reply = client.post("/api/users/" + userOfA + "/bookmarks", "{\"url\":\"https://example.org\"}",
+                bearer(token(userOfA)));
+
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(shardA.received()).hasSize(1);
+    }
+
+    @Test
+    void retriesAPostWithAnIdempotencyKeyAndSendsTheSameBodyAndKey() {
+        shardA.answerNextWith(503, () -> { });
+        String[] headers = concat(bearer(token(userOfA)), "Idempotency-Key", "k-1");
+
+        Reply reply = client.post("/api/users/" + userOfA + "/bookmarks", "{\"url\":\"https://example.org\"}",
+                headers);
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        assertThat(shardA.received()).hasSize(2);
+        assertThat(shardA.received()).extracting(Received::body).containsOnly("{\"url\":\"https://example.org\"}");
+        assertThat(shardA.received()).extracting(r -> r.header("Idempotency-Key")).containsOnly("k-1");
+    }
+
+    @Test
+    void retriesAConnectFailureAndThenAnswers503WithRetryAfter() {
+        ring = publish(List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1),
+                Shard.active("s-c", "http://127.0.0.1:" + closedPort(), 1)));
+        String user = usersOf(ring, "s-c", 1).get(0);
+        String token = token(user);
+        double before = meter("bookmarks_gateway_retries_total{decision=\"retried\",reason=\"connect\"");
+
+        Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(token));
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(503);
+        assertThat(reply.isProblem()).isTrue();
+        assertThat(reply.header("Retry-After")).isNotNull();
+        assertThat(meter("bookmarks_gateway_retries_total{decision=\"retried\",reason=\"connect\""))
+                .isEqualTo(before + 1);
+        assertThat(breakers.forShard("s-c").getMetrics().getNumberOfFailedCalls()).isEqualTo(2);
+    }
+
+    /** Four 500s (not retried; failures for the breaker) open the breaker of s-a. */
+    private void openBreakerOfShardA() {
+        shardA.answerAlwaysWith(500);
+        String token = token(userOfA);
+        for (int i = 0; i < 4; i++) {
+            assertThat(client.get("/api/users/" + userOfA + "/bookmarks", bearer(token)).status()).isEqualTo(500);
+        }
+        assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        shardA.reset();
+    }
+
+    /** The sum of the Prometheus samples whose line starts with {@code prefix}; 0 when none. */
+    private double meter(String prefix) {
+        String metrics = new GatewayClient(managementPort).get("/actuator/prometheus").text();
+        double sum = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(prefix)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private String token(String user) {
+        Reply reply = client.post("/auth/dev-token", "{\"userId\":\"" + user + "\"}");
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        return reply.json().get("token").asString();
+    }
+
+    private Ring publish(List<Shard> shards) {
+        Ring current = store.read().orElse(null);
+        Ring next = current == null ? Ring.create(1024, shards) : current.rebalance(shards);
+        WriteResult result = store.compareAndSet(current == null ? 0 : current.epoch(), next);
+        assertThat(result).isInstanceOf(WriteResult.Written.class);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> watcher.current().map(Ring::epoch).orElse(0L) >= next.epoch());
+        return next;
+    }
+
+    static List<String> usersOf(Ring ring, String shardId, int count) {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 10_000 && users.size() < count; i++) {
+            if (ring.ownerOf("user-" + i).id().equals(shardId)) {
+                users.add("user-" + i);
+            }
+        }
+        assertThat(users).as("users of " + shardId).hasSize(count);
+        return users;
+    }
+
+    private static int closedPort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String[] concat(String[] first, String... second) {
+        String[] all = new String[first.length + second.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.bookmarks.gateway.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+class ResiliencePropertiesTest {
+
+    @Test
+    void hasDefaults() {
+        ResilienceProperties properties = bind(Map.of());
+
+        assertThat(properties.circuitBreaker().failureRateThreshold()).isEqualTo(50f);
+        assertThat(properties.circuitBreaker().waitInOpenState()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.circuitBreaker().minimumNumberOfCalls()).isEqualTo(10);
+        assertThat(properties.retry().maxAttempts()).isEqualTo(3);
+        assertThat(properties.retry().budgetRatio()).isEqualTo(0.2);
+        assertThat(properties.retry().overallTimeout()).isEqualTo(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void refusesValuesOutOfRange() {
+        String p = "bookmarks.gateway.resilience.";
+        for (Map<String, String> bad : java.util.List.of(
+                Map.of(p + "circuit-breaker.failure-rate-threshold", "0"),
+                Map.of(p + "circuit-breaker.failure-rate-threshold", "101"),
+                Map.of(p + "circuit-breaker.wait-in-open-state", "1500ms"),
+                Map.of(p + "circuit-breaker.minimum-number-of-calls", "0"),
+                Map.of(p + "retry.max-attempts", "0"),
+                Map.of(p + "retry.budget-ratio", "2"),
+                Map.of(p + "retry.backoff-base", "2s", p + "retry.backoff-max", "1s"))) {
+            assertThatThrownBy(() -> bind(bad)).as(bad.toString()).hasRootCauseInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    private static ResilienceProperties bind(Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bindOrCreate("bookmarks.gateway.resilience", ResilienceProperties.class);
+    }
+}
