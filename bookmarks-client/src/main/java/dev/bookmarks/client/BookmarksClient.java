@@ -1,0 +1,532 @@
+package dev.bookmarks.client;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.StringJoiner;
+import java.util.UUID;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The bookmarks service's Java client, with failover across gateways (DESIGN.md, "client").
+ *
+ * <h2>Choosing an address</h2>
+ * Before every call the client resolves the base URI's host to all its addresses
+ * ({@link InetAddress#getAllByName}, so a hosts file given with {@code -Djdk.net.hosts.file} or the JVM's DNS
+ * cache apply), shuffles them with its {@link Random}, and sends attempt <i>k</i> to the <i>k</i>-th address
+ * (wrapping around when there are fewer addresses than attempts): a retry never goes back to the address that
+ * just failed while another one is left. It retries on a connect failure or connect timeout, a request
+ * timeout, any other I/O error (connection reset, closed before the answer) and on 502, 503 and 504; it
+ * waits for {@code Retry-After} (seconds or an HTTP date, capped by {@link Builder#maxRetryAfter}) when the
+ * answer has one, and otherwise for an exponential backoff with full jitter. Every POST carries an
+ * {@code Idempotency-Key} (a random UUID) that stays the same on all attempts of that call, so every call,
+ * POST included, is safe to retry. A certificate the trust store refuses is never retried.
+ *
+ * <h2>TLS and the host name</h2>
+ * {@link HttpClient} (JDK 17) cannot be told which address to use for a name, so each request goes to the IP
+ * literal of the chosen address ({@code https://10.0.0.12:8443/api/...}). The alternatives were worse: a
+ * custom {@code InetAddressResolverProvider} is JVM-wide (and JDK 18+), and overriding the {@code Host}
+ * header needs the JVM-wide {@code -Djdk.httpclient.allowRestrictedHeaders=host}. TLS still uses the
+ * service's name: the client's {@link SSLContext} is wrapped ({@link HostPinningSslContext}) so that every
+ * engine is created for the base URI's host; the JDK sends it as SNI (when it is a dotted DNS name) and
+ * verifies the certificate against it (endpoint identification {@code HTTPS}). So the certificate must be
+ * valid for the name in the base URI, not for the addresses. The trade-offs: the {@code Host} header carries
+ * the IP literal and port, not the name (the gateways do not route on it; a name-based virtual host or an
+ * L7 proxy in front would need {@code allowRestrictedHeaders=host}); HTTP/1.1 is used, and pooled
+ * connections are kept per address. In production the gateways' certificate must carry the service name
+ * (e.g. {@code bookmarks.example.com}) as a DNS SAN, issued by a CA in the client's trust store (the JDK's by
+ * default); the local stack's self-signed certificate has SANs localhost, 127.0.0.1 and ::1, so use
+ * {@code https://127.0.0.1:8443} or {@code https://localhost:8443} with {@link Builder#trustCertificate}.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class BookmarksClient {
+
+    private static final int MAX_BODY_LOG = 2000;
+
+    private final URI base;
+    private final String host;
+    private final int port;
+    private final String basePath;
+    private final Supplier<String> tokens;
+    private final Duration requestTimeout;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+    private final Duration maxRetryAfter;
+    private final Random random;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final AddressResolver resolver;
+    private final HttpClient http;
+    private final JsonMapper json;
+
+    private BookmarksClient(Builder b) {
+        this.base = b.base;
+        this.host = b.base.getHost();
+        this.port = b.base.getPort() != -1 ? b.base.getPort() : ("https".equals(b.base.getScheme()) ? 443 : 80);
+        String path = b.base.getRawPath() == null ? "" : b.base.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.tokens = b.tokens;
+        this.requestTimeout = b.requestTimeout;
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
+        this.maxRetryAfter = b.maxRetryAfter;
+        this.random = b.random;
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
+        this.resolver = b.resolver;
+        String sniHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(new HostPinningSslContext(b.sslContext(), sniHost))
+                .build();
+        this.json = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
+                .build();
+    }
+
+    /** A builder for a client of the service at {@code base}, e.g. {@code https://bookmarks.example.com:8443}. */
+    public static Builder builder(URI base) {
+        return new Builder(base);
+    }
+
+    /** The base URI this client was built with. */
+    public URI baseUri() {
+        return base;
+    }
+
+    /** {@code POST /api/users/{userId}/bookmarks}: creates a bookmark (with an Idempotency-Key). */
+    public Bookmark create(String userId, BookmarkDraft draft) {
+        return read(send("POST", userPath(userId, "bookmarks"), null, json.writeValueAsString(draft), true),
+                Bookmark.class);
+    }
+
+    /** {@code GET /api/users/{userId}/bookmarks}: one page, newest first; every filter may be null. */
+    public Page list(String userId, String tag, String q, Integer limit, String cursor) {
+        StringJoiner query = new StringJoiner("&");
+        param(query, "tag", tag);
+        param(query, "q", q);
+        param(query, "limit", limit == null ? null : limit.toString());
+        param(query, "cursor", cursor);
+        return read(send("GET", userPath(userId, "bookmarks"), query.toString(), null, true), Page.class);
+    }
+
+    /** {@code GET /api/users/{userId}/bookmarks/{id}}; a missing one is a {@link BookmarksException} with 404. */
+    public Bookmark get(String userId, String id) {
+        return read(send("GET", userPath(userId, "bookmarks") + "/" + segment(id), null, null, true), Bookmark.class);
+    }
+
+    /** {@code PUT /api/users/{userId}/bookmarks/{id}}: a full replace. */
+    public Bookmark replace(String userId, String id, BookmarkDraft draft) {
+        return read(send("PUT", userPath(userId, "bookmarks") + "/" + segment(id), null,
+                json.writeValueAsString(draft), true), Bookmark.class);
+    }
+
+    /** {@code DELETE /api/users/{userId}/bookmarks/{id}}; deleting a missing bookmark succeeds too. */
+    public void delete(String userId, String id) {
+        send("DELETE", userPath(userId, "bookmarks") + "/" + segment(id), null, null, true);
+    }
+
+    /** {@code GET /api/users/{userId}/tags}: each tag with its count. */
+    public List<TagCount> tags(String userId) {
+        String body = send("GET", userPath(userId, "tags"), null, null, true).body();
+        try {
+            return json.readValue(body, new TypeReference<List<TagCount>>() { });
+        } catch (JacksonException e) {
+            throw new BookmarksException(200, "unreadable answer", e.getOriginalMessage(), body, e);
+        }
+    }
+
+    /**
+     * {@code POST /auth/dev-token}: a development token for {@code userId}. Only the local stack's gateways
+     * have this endpoint; sent without Authorization.
+     */
+    public String devToken(String userId) {
+        HttpResponse<String> response = send("POST", "/auth/dev-token", null,
+                json.writeValueAsString(Map.of("userId", userId)), false);
+        JsonNode token = readTree(response.body()).get("token");
+        if (token == null || !token.isString()) {
+            throw new BookmarksException(response.statusCode(), "no token in the answer", null, response.body(), null);
+        }
+        return token.asString();
+    }
+
+    private HttpResponse<String> send(String method, String path, String query, String body, boolean authorize) {
+        String idempotencyKey = "POST".equals(method) ? UUID.randomUUID().toString() : null;
+        String token = authorize && tokens != null ? tokens.get() : null;
+        List<InetAddress> order = addresses();
+        HttpResponse<String> lastResponse = null;
+        IOException lastError = null;
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            InetAddress address = order.get((attempt - 1) % order.size());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(address, path, query))
+                    .timeout(requestTimeout)
+                    .header("Accept", "application/json, application/problem+json");
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            Duration wait;
+            try {
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                if (status < 400) {
+                    return response;
+                }
+                if (status != 502 && status != 503 && status != 504) {
+                    throw problem(response, null);
+                }
+                lastResponse = response;
+                lastError = null;
+                Optional<Duration> asked = retryAfter(response);
+                wait = asked.isPresent() ? asked.get() : backoff(attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BookmarksException(0, "interrupted", null, null, e);
+            } catch (IOException e) {
+                if (!retryable(e)) {
+                    throw new BookmarksException(0, "TLS verification failed", describe(e), null, e);
+                }
+                lastError = e;
+                lastResponse = null;
+                wait = backoff(attempt);
+            }
+            if (attempt < maxAttempts) {
+                try {
+                    sleeper.sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BookmarksException(0, "interrupted", null, null, e);
+                }
+            }
+        }
+        if (lastResponse != null) {
+            throw problem(lastResponse, null);
+        }
+        throw new BookmarksException(0, "no gateway answered",
+                maxAttempts + " attempt(s) to " + order + ", last: " + describe(lastError), null, lastError);
+    }
+
+    private List<InetAddress> addresses() {
+        List<InetAddress> all;
+        try {
+            all = new ArrayList<>(resolver.resolve(host.startsWith("[") ? host.substring(1, host.length() - 1) : host));
+        } catch (UnknownHostException e) {
+            throw new BookmarksException(0, "unknown host", host, null, e);
+        }
+        if (all.isEmpty()) {
+            throw new BookmarksException(0, "unknown host", host + " has no address", null, null);
+        }
+        Collections.shuffle(all, random);
+        return all;
+    }
+
+    private URI uri(InetAddress address, String path, String query) {
+        String literal = address instanceof Inet6Address
+                ? "[" + address.getHostAddress().replaceFirst("%.*$", "") + "]"
+                : address.getHostAddress();
+        String text = base.getScheme() + "://" + literal + ":" + port + basePath + path
+                + (query == null || query.isEmpty() ? "" : "?" + query);
+        return URI.create(text);
+    }
+
+    /** The wait before the next attempt: uniform in [0, min(maxBackoff, initialBackoff * 2^(n-1))). */
+    Duration backoff(int failedAttempts) {
+        long cap = initialBackoff.toMillis() << Math.min(failedAttempts - 1, 20);
+        cap = Math.max(1, Math.min(cap, maxBackoff.toMillis()));
+        return Duration.ofMillis((long) (random.nextDouble() * cap));
+    }
+
+    /** Retry-After as delta-seconds or an HTTP date, capped at maxRetryAfter; empty when absent or unreadable. */
+    Optional<Duration> retryAfter(HttpResponse<?> response) {
+        return response.headers().firstValue("Retry-After").flatMap(this::parseRetryAfter);
+    }
+
+    Optional<Duration> parseRetryAfter(String value) {
+        String text = value.trim();
+        Duration wait;
+        try {
+            wait = Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                wait = Duration.between(clock.instant(), at);
+                if (wait.isNegative()) {
+                    wait = Duration.ZERO;
+                }
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
+    }
+
+    /** Whether another attempt may help: not when the certificate or host name was refused. */
+    private static boolean retryable(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(Throwable e) {
+        if (e == null) {
+            return "none";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String kind = e instanceof HttpConnectTimeoutException ? "connect timeout"
+                : e instanceof HttpTimeoutException ? "request timeout"
+                : e instanceof ConnectException ? "connect failed" : e.getClass().getSimpleName();
+        return kind + ": " + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+    }
+
+    private BookmarksException problem(HttpResponse<String> response, Throwable cause) {
+        String body = response.body();
+        String title = null;
+        String detail = null;
+        try {
+            JsonNode node = json.readTree(body);
+            if (node != null && node.isObject()) {
+                title = text(node.get("title"));
+                detail = text(node.get("detail"));
+            }
+        } catch (JacksonException notJson) {
+            detail = body == null || body.isBlank() ? null
+                    : body.length() > MAX_BODY_LOG ? body.substring(0, MAX_BODY_LOG) : body;
+        }
+        return new BookmarksException(response.statusCode(), title, detail, body, cause);
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asString();
+    }
+
+    private <T> T read(HttpResponse<String> response, Class<T> type) {
+        try {
+            return json.readValue(response.body(), type);
+        } catch (JacksonException e) {
+            throw new BookmarksException(response.statusCode(), "unreadable answer", e.getOriginalMessage(),
+                    response.body(), e);
+        }
+    }
+
+    private JsonNode readTree(String body) {
+        try {
+            return json.readTree(body);
+        } catch (JacksonException e) {
+            throw new BookmarksException(200, "unreadable answer", e.getOriginalMessage(), body, e);
+        }
+    }
+
+    /** Writes a value as JSON with this client's settings (the CLI prints with it). */
+    public String toJson(Object value) {
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    }
+
+    private static String userPath(String userId, String collection) {
+        Objects.requireNonNull(userId, "userId");
+        return "/api/users/" + segment(userId) + "/" + collection;
+    }
+
+    private static String segment(String value) {
+        return URLEncoder.encode(Objects.requireNonNull(value), StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void param(StringJoiner query, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Builds a {@link BookmarksClient}; every setting but the base URI has a default. */
+    public static final class Builder {
+
+        private final URI base;
+        private Supplier<String> tokens;
+        private Duration connectTimeout = Duration.ofSeconds(1);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private int maxAttempts = 3;
+        private Duration initialBackoff = Duration.ofMillis(100);
+        private Duration maxBackoff = Duration.ofSeconds(2);
+        private Duration maxRetryAfter = Duration.ofSeconds(5);
+        private Random random = new Random();
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
+        private AddressResolver resolver = AddressResolver.SYSTEM;
+        private SSLContext sslContext;
+
+        private Builder(URI base) {
+            Objects.requireNonNull(base, "base");
+            if (!"https".equals(base.getScheme()) && !"http".equals(base.getScheme())) {
+                throw new IllegalArgumentException("base URI must be http(s): " + base);
+            }
+            if (base.getHost() == null) {
+                throw new IllegalArgumentException("base URI has no host: " + base);
+            }
+            this.base = base;
+        }
+
+        /** Where the bearer token comes from, asked once per call; null (the default) sends none. */
+        public Builder tokenSupplier(Supplier<String> tokens) {
+            this.tokens = tokens;
+            return this;
+        }
+
+        /** A fixed bearer token. */
+        public Builder token(String token) {
+            return tokenSupplier(token == null ? null : () -> token);
+        }
+
+        /** How long one connect may take before the next address is tried; default 1 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long one attempt may wait for its answer; default 10 s. */
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = positive(timeout, "requestTimeout");
+            return this;
+        }
+
+        /** Attempts per call, the first included; default 3. */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /** Backoff between attempts: full jitter up to initial * 2^(n-1), at most max; default 100 ms, 2 s. */
+        public Builder backoff(Duration initial, Duration max) {
+            this.initialBackoff = positive(initial, "initial backoff");
+            this.maxBackoff = positive(max, "max backoff");
+            return this;
+        }
+
+        /** The longest Retry-After honoured; longer ones are cut to this; default 5 s. */
+        public Builder maxRetryAfter(Duration max) {
+            this.maxRetryAfter = Objects.requireNonNull(max, "maxRetryAfter");
+            return this;
+        }
+
+        /** The randomness for the address order and the jitter (seed it in tests). */
+        public Builder random(Random random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** The clock for Retry-After dates. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How the client waits between attempts (tests record instead of sleeping). */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** How the base URI's host becomes addresses; default {@link AddressResolver#SYSTEM}. */
+        public Builder resolver(AddressResolver resolver) {
+            this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /** Trust exactly the certificate(s) in this PEM file (e.g. the local stack's gateway.crt). */
+        public Builder trustCertificate(Path pemFile) {
+            this.sslContext = TrustStores.trustingCertificates(pemFile);
+            return this;
+        }
+
+        /** Trust the certificates of this trust store (PKCS12 or JKS). */
+        public Builder trustStore(Path trustStore, char[] password) {
+            this.sslContext = TrustStores.trustingStore(trustStore, password);
+            return this;
+        }
+
+        /** Use this SSL context; the default is the JDK's (its cacerts, or -Djavax.net.ssl.trustStore). */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "sslContext");
+            return this;
+        }
+
+        public BookmarksClient build() {
+            return new BookmarksClient(this);
+        }
+
+        SSLContext sslContext() {
+            if (sslContext != null) {
+                return sslContext;
+            }
+            try {
+                return SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive");
+            }
+            return d;
+        }
+    }
+}
