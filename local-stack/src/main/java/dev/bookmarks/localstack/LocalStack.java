@@ -50,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
     private Service registry;
     private final List<Service> shards = new ArrayList<>();
     private final List<Service> gateways = new ArrayList<>();
+    private final Map<String, Launch> launches = new LinkedHashMap<>();
     private String gatewayScheme = "http";
     private boolean closed;
 
@@ -116,14 +117,19 @@ public final class LocalStack implements AutoCloseable {
         }
         for (int i = 0; i < options.gatewayCount(); i++) {
             Path dir = data.resolve("gateway-" + (i + 1));
-            gateways.add(startJava("gateway-" + (i + 1), jars.get("gateway"), redisUrl, List.of(
+            List<String> gatewayArgs = new ArrayList<>(List.of(
                     "--server.port=" + options.gatewayPorts().get(i),
                     "--management.server.port=" + options.gatewayManagementPorts().get(i),
-                    "--bookmarks.gateway.data-dir=" + dir), Map.of(),
+                    "--bookmarks.gateway.data-dir=" + dir));
+            if (!options.gatewayAddresses().isEmpty()) {
+                gatewayArgs.add("--server.address=" + options.gatewayAddresses().get(i));
+            }
+            gatewayArgs.addAll(options.gatewayArgs());
+            gateways.add(startJava("gateway-" + (i + 1), jars.get("gateway"), redisUrl, gatewayArgs, Map.of(),
                     options.gatewayPorts().get(i), options.gatewayManagementPorts().get(i), dir));
         }
         awaitReady();
-        gatewayScheme = Tls.speaksTls(gateways.get(0).port()) ? "https" : "http";
+        gatewayScheme = Tls.speaksTls(options.gatewayAddress(0), gateways.get(0).port()) ? "https" : "http";
     }
 
     private Service startJava(String name, Path jar, String redisUrl, List<String> args, Map<String, String> env,
@@ -136,8 +142,54 @@ public final class LocalStack implements AutoCloseable {
         command.add("--spring.profiles.active=local");
         command.add("--spring.data.redis.url=" + redisUrl);
         command.addAll(args);
+        launches.put(name, new Launch(List.copyOf(command), Map.copyOf(env)));
         return track(new Service(name, ChildProcess.start(name, command, env, dir,
                 options.dataDir().resolve("logs").resolve(name + ".log")), port, managementPort, dir));
+    }
+
+    /** How a Java service was started, to start it again. */
+    private record Launch(List<String> command, Map<String, String> env) {
+    }
+
+    /**
+     * SIGKILL to this service (kill -9: no graceful shutdown), waiting at most 10 s for it to be gone; for
+     * fault tests. Returns whether it exited.
+     */
+    public boolean kill(Service service) {
+        service.process().kill();
+        return service.process().awaitExit(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Starts the named registry, shard or gateway again with the command it was first started with (same
+     * ports, data directory and log, appended to), after it exited, and waits up to {@link Options#readyTimeout()}
+     * for its readiness probe. The new process replaces the old one in {@link #shards()} or {@link #gateways()}.
+     *
+     * @throws IllegalStateException if it is still running, exits or is not ready in time
+     */
+    public synchronized Service restart(String name) {
+        Launch launch = launches.get(name);
+        Service old = started.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+        if (launch == null || old == null) {
+            throw new IllegalArgumentException("no Java service " + name);
+        }
+        if (old.process().isAlive()) {
+            throw new IllegalStateException(name + " is still running (pid " + old.pid() + ")");
+        }
+        Service fresh = new Service(name, ChildProcess.start(name, launch.command(), launch.env(), old.dataDir(),
+                options.dataDir().resolve("logs").resolve(name + ".log")), old.port(), old.managementPort(), old.dataDir());
+        started.set(started.indexOf(old), fresh);
+        for (List<Service> group : List.of(shards, gateways)) {
+            int at = group.indexOf(old);
+            if (at >= 0) {
+                group.set(at, fresh);
+            }
+        }
+        if (old == registry) {
+            registry = fresh;
+        }
+        awaitReady(List.of(fresh));
+        return fresh;
     }
 
     private Service track(Service service) {
@@ -159,8 +211,12 @@ public final class LocalStack implements AutoCloseable {
 
     /** Polls every service's readiness probe until all answer 200, any process exits, or the timeout. */
     private void awaitReady() {
+        awaitReady(started.subList(1, started.size()));
+    }
+
+    private void awaitReady(List<Service> services) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        List<Service> pending = new ArrayList<>(started.subList(1, started.size()));
+        List<Service> pending = new ArrayList<>(services);
         long deadline = System.nanoTime() + options.readyTimeout().toNanos();
         while (!pending.isEmpty()) {
             for (Service service : List.copyOf(pending)) {
@@ -234,7 +290,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String gatewayUrl(int index) {
-        return gatewayScheme + "://127.0.0.1:" + gateways.get(index).port();
+        return gatewayScheme + "://" + options.gatewayAddress(index) + ":" + gateways.get(index).port();
     }
 
     /**
@@ -290,12 +346,20 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static void requireFreePorts(Options options) {
-        for (int port : options.allPorts()) {
-            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+        List<Map.Entry<String, Integer>> endpoints = new ArrayList<>();
+        List<Integer> gatewayPorts = options.gatewayPorts();
+        List<Integer> others = new ArrayList<>(options.allPorts());
+        for (int i = 0; i < gatewayPorts.size(); i++) {
+            others.remove(gatewayPorts.get(i));
+            endpoints.add(Map.entry(options.gatewayAddress(i), gatewayPorts.get(i)));
+        }
+        others.forEach(port -> endpoints.add(Map.entry("127.0.0.1", port)));
+        for (Map.Entry<String, Integer> endpoint : endpoints) {
+            try (ServerSocket probe = new ServerSocket(endpoint.getValue(), 1, InetAddress.getByName(endpoint.getKey()))) {
                 probe.setReuseAddress(true);
             } catch (IOException e) {
-                throw new IllegalStateException("port " + port + " on 127.0.0.1 is taken (is a local stack already"
-                        + " running?): " + e.getMessage());
+                throw new IllegalStateException("port " + endpoint.getValue() + " on " + endpoint.getKey()
+                        + " is taken (is a local stack already running?): " + e.getMessage());
             }
         }
     }

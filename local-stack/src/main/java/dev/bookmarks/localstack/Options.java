@@ -27,10 +27,16 @@ import java.util.stream.IntStream;
  * @param gatewayManagementPorts their management ports
  * @param jvmOptions options for every Java child
  * @param readyTimeout how long all the services together may take to become ready
+ * @param gatewayAddresses empty (the default): the gateways bind as Spring Boot does by default and are
+ *     reached at 127.0.0.1; else one address per gateway ({@code --server.address}), e.g. 127.0.0.11..13,
+ *     and then gateways on distinct addresses may share one port
+ * @param gatewayArgs extra command-line arguments for every gateway (e.g.
+ *     {@code --bookmarks.gateway.tls.self-signed-hosts=bookmarks.test}); empty by default
  */
 public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPort, int registryManagementPort,
         List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
-        List<Integer> gatewayManagementPorts, List<String> jvmOptions, Duration readyTimeout) {
+        List<Integer> gatewayManagementPorts, List<String> jvmOptions, Duration readyTimeout,
+        List<String> gatewayAddresses, List<String> gatewayArgs) {
 
     /** Small heaps, serial GC and C1 only: six JVMs share a laptop (or two CI cores) and start faster so. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
@@ -46,6 +52,20 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
         gatewayPorts = List.copyOf(gatewayPorts);
         gatewayManagementPorts = List.copyOf(gatewayManagementPorts);
         jvmOptions = List.copyOf(jvmOptions);
+        gatewayAddresses = List.copyOf(gatewayAddresses);
+        gatewayArgs = List.copyOf(gatewayArgs);
+        if (!gatewayAddresses.isEmpty() && gatewayAddresses.size() != gatewayPorts.size()) {
+            throw new IllegalArgumentException("one address per gateway, or none");
+        }
+        if (!gatewayAddresses.isEmpty()) {
+            Set<String> endpoints = new HashSet<>();
+            for (int i = 0; i < gatewayPorts.size(); i++) {
+                if (!endpoints.add(gatewayAddresses.get(i) + " " + gatewayPorts.get(i))) {
+                    throw new IllegalArgumentException("two gateways on " + gatewayAddresses.get(i) + ":"
+                            + gatewayPorts.get(i));
+                }
+            }
+        }
         if (shardPorts.isEmpty() || shardPorts.size() != shardManagementPorts.size()) {
             throw new IllegalArgumentException("one management port per shard, and at least one shard");
         }
@@ -53,12 +73,49 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
             throw new IllegalArgumentException("one management port per gateway, and at least one gateway");
         }
         Set<Integer> seen = new HashSet<>();
+        // Gateways on distinct addresses may share a port; every other port is used once.
+        List<Integer> gatewayPortsToCheck = gatewayAddresses.isEmpty() ? gatewayPorts
+                : List.copyOf(new java.util.LinkedHashSet<>(gatewayPorts));
         for (int port : allPorts(redisPort, registryPort, registryManagementPort, shardPorts, shardManagementPorts,
-                gatewayPorts, gatewayManagementPorts)) {
+                gatewayPortsToCheck, gatewayManagementPorts)) {
             if (port < 1 || port > 65535 || !seen.add(port)) {
                 throw new IllegalArgumentException("ports must be distinct and in [1, 65535]: " + port);
             }
         }
+    }
+
+    /** The options before gateway addresses and arguments existed: the gateways bind as before, no extra arguments. */
+    public Options(Path repoRoot, Path dataDir, int redisPort, int registryPort, int registryManagementPort,
+            List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
+            List<Integer> gatewayManagementPorts, List<String> jvmOptions, Duration readyTimeout) {
+        this(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts, shardManagementPorts,
+                gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, List.of(), List.of());
+    }
+
+    /**
+     * These options with one gateway per address, all on this options' first gateway port (each keeps its own
+     * management port): as behind a DNS name with several A records.
+     */
+    public Options withGatewayAddresses(List<String> addresses) {
+        if (addresses.size() != gatewayManagementPorts.size()) {
+            throw new IllegalArgumentException(addresses.size() + " addresses for " + gatewayManagementPorts.size()
+                    + " gateways");
+        }
+        return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
+                shardManagementPorts, java.util.Collections.nCopies(addresses.size(), gatewayPorts.get(0)),
+                gatewayManagementPorts, jvmOptions, readyTimeout, addresses, gatewayArgs);
+    }
+
+    /** These options with extra command-line arguments for every gateway. */
+    public Options withGatewayArgs(List<String> args) {
+        return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
+                shardManagementPorts, gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, gatewayAddresses,
+                args);
+    }
+
+    /** The address gateway {@code index} is reached at: its bind address, else 127.0.0.1. */
+    public String gatewayAddress(int index) {
+        return gatewayAddresses.isEmpty() ? "127.0.0.1" : gatewayAddresses.get(index);
     }
 
     /**

@@ -26,16 +26,16 @@ public final class Tls {
     }
 
     /**
-     * Whether a TLS handshake with 127.0.0.1:{@code port} completes. It only tells the scheme apart, so it
+     * Whether a TLS handshake with {@code address}:{@code port} completes. It only tells the scheme apart, so it
      * accepts any certificate and sends nothing after the handshake.
      */
-    static boolean speaksTls(int port) {
+    static boolean speaksTls(String address, int port) {
         try (Socket plain = new Socket()) {
-            plain.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            plain.connect(new InetSocketAddress(address, port), 2000);
             plain.setSoTimeout(3000);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new AnyCertificate()}, null);
-            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, "127.0.0.1", port, false)) {
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, address, port, false)) {
                 socket.startHandshake();
                 return true;
             }
