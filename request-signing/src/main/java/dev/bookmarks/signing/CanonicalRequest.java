@@ -26,20 +26,33 @@ final class CanonicalRequest {
 
     static final String VERSION = "v1";
 
-    private CanonicalRequest() {
-    }
+    /**
+     * Keyed once; every signature clones it. Looking up the provider and keying a Mac per request
+     * would cost more than the HMAC itself on the request path of every gateway and shard.
+     */
+    private final Mac keyed;
 
-    static String sign(byte[] secret, String method, String rawPath, String rawQuery, String userId, long epoch,
-            long timestampMillis) {
-        String canonical = String.join("\n", VERSION, method, rawPath, rawQuery == null ? "" : rawQuery, userId,
-                Long.toString(epoch), Long.toString(timestampMillis));
+    CanonicalRequest(byte[] secret) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return VERSION + "=" + Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+            keyed = Mac.getInstance("HmacSHA256");
+            keyed.init(new SecretKeySpec(secret, "HmacSHA256"));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is required of every Java runtime", e);
+        }
+    }
+
+    String sign(String method, String rawPath, String rawQuery, String userId, long epoch, long timestampMillis) {
+        String canonical = String.join("\n", VERSION, method, rawPath, rawQuery == null ? "" : rawQuery, userId,
+                Long.toString(epoch), Long.toString(timestampMillis));
+        return VERSION + "=" + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac().doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac mac() {
+        try {
+            return (Mac) keyed.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the HmacSHA256 provider cannot clone a keyed Mac", e);
         }
     }
 }

@@ -7,11 +7,11 @@ import java.util.Map;
 /** The gateway's side: the four {@link GatewayHeaders} for a request it forwards to a shard. */
 public final class RequestSigner {
 
-    private final byte[] secret;
+    private final CanonicalRequest canonical;
     private final Clock clock;
 
     public RequestSigner(InternalSecret secret, Clock clock) {
-        this.secret = secret.bytes();
+        this.canonical = new CanonicalRequest(secret.bytes());
         this.clock = clock;
     }
 
@@ -28,7 +28,7 @@ public final class RequestSigner {
         headers.put(GatewayHeaders.USER, userId);
         headers.put(GatewayHeaders.EPOCH, Long.toString(epoch));
         headers.put(GatewayHeaders.TIMESTAMP, Long.toString(now));
-        headers.put(GatewayHeaders.SIGNATURE, CanonicalRequest.sign(secret, method, rawPath, rawQuery, userId, epoch, now));
+        headers.put(GatewayHeaders.SIGNATURE, canonical.sign(method, rawPath, rawQuery, userId, epoch, now));
         return headers;
     }
 }

@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class RequestVerifier {
 
-    private final List<byte[]> secrets;
+    private final List<CanonicalRequest> secrets;
     private final Duration window;
     private final Clock clock;
 
@@ -29,7 +29,7 @@ public final class RequestVerifier {
         if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException("the signature window must be in [1s, 5m]: " + window);
         }
-        this.secrets = secrets.stream().map(InternalSecret::bytes).toList();
+        this.secrets = secrets.stream().map(secret -> new CanonicalRequest(secret.bytes())).toList();
         this.window = window;
         this.clock = clock;
     }
@@ -54,8 +54,8 @@ public final class RequestVerifier {
                     + window.toMillis() + " ms");
         }
         byte[] presented = signature.getBytes(StandardCharsets.UTF_8);
-        for (byte[] secret : secrets) {
-            String expected = CanonicalRequest.sign(secret, method, rawPath, rawQuery, user, epochValue, timestampValue);
+        for (CanonicalRequest secret : secrets) {
+            String expected = secret.sign(method, rawPath, rawQuery, user, epochValue, timestampValue);
             if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), presented)) {
                 return new Verdict.Verified(user, epochValue);
             }
