@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,7 +25,10 @@ final class GatewayClient {
     private final HttpClient http;
 
     GatewayClient(int port) {
-        this.http = HttpClient.create().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(20));
+        // A new connection per request: Reactor Netty's shared pool would otherwise keep a connection
+        // to a server an earlier test class closed, whose port the OS may hand to this one.
+        this.http = HttpClient.create(ConnectionProvider.newConnection()).baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(20));
     }
 
     Reply get(String path, String... headers) {

@@ -38,6 +38,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -51,6 +52,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * A gateway outside the local profile: tokens come from an issuer whose JWK set is served by a stub,
  * and nothing of the local profile exists. Also: what start-up refuses.
  */
+// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
+// idle context of an earlier class shares the JVM's Netty resources with the next one.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
         "bookmarks.gateway.tls.enabled=false",

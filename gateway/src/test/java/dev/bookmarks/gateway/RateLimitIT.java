@@ -22,6 +22,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,6 +32,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The per-user rate limit, a token bucket in a real Redis process (1 token/s, burst 3 here), and what
  * happens when that Redis dies: the gateway keeps routing, unlimited (fail-open).
  */
+// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
+// idle context of an earlier class shares the JVM's Netty resources with the next one.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
         "bookmarks.gateway.tls.enabled=false",

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -38,6 +39,9 @@ import tools.jackson.databind.JsonNode;
  * open after 2 failures in 4 calls and stay open 1 s; the retry budget is large enough not to
  * interfere ({@link RetryBudgetIT} tests it).
  */
+// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
+// idle context of an earlier class shares the JVM's Netty resources with the next one.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
         "bookmarks.gateway.tls.enabled=false",

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -28,6 +29,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * (plus the per-second minimum). The breaker is kept closed (it would need 100000 calls) so that the
  * budget alone limits the retries.
  */
+// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
+// idle context of an earlier class shares the JVM's Netty resources with the next one.
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
         "bookmarks.gateway.tls.enabled=false",
