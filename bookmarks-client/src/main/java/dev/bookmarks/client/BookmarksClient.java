@@ -51,7 +51,8 @@ import tools.jackson.databind.json.JsonMapper;
  * cache apply), shuffles them with its {@link Random}, and sends attempt <i>k</i> to the <i>k</i>-th address
  * (wrapping around when there are fewer addresses than attempts): a retry never goes back to the address that
  * just failed while another one is left. It retries on a connect failure or connect timeout, a request
- * timeout, any other I/O error (connection reset, closed before the answer) and on 502, 503 and 504; it
+ * timeout, any other I/O error (connection reset, closed before the answer), on 502, 503 and 504, and on a
+ * 409 with {@code Retry-After} to a POST (its own earlier attempt still running at the shard); it
  * waits for {@code Retry-After} (seconds or an HTTP date, capped by {@link Builder#maxRetryAfter}) when the
  * answer has one, and otherwise for an exponential backoff with full jitter. Every POST carries an
  * {@code Idempotency-Key} (a random UUID) that stays the same on all attempts of that call, so every call,
@@ -221,12 +222,12 @@ public final class BookmarksClient {
                 if (status < 400) {
                     return response;
                 }
-                if (status != 502 && status != 503 && status != 504) {
+                Optional<Duration> asked = retryAfter(response);
+                if (!retryable(status, idempotencyKey != null, asked.isPresent())) {
                     throw problem(response, null);
                 }
                 lastResponse = response;
                 lastError = null;
-                Optional<Duration> asked = retryAfter(response);
                 wait = asked.isPresent() ? asked.get() : backoff(attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -307,6 +308,16 @@ public final class BookmarksClient {
             }
         }
         return Optional.of(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
+    }
+
+    /**
+     * Whether an answer is worth another attempt: 502, 503 and 504 (a dying gateway, a shard away); and a 409
+     * with {@code Retry-After} to a call that sent an Idempotency-Key, which is the shard saying that an earlier
+     * attempt of this very call is still running (DESIGN.md) &mdash; after a reset or a timeout, the retry can
+     * overtake it. Any other 409 is a real conflict and is not retried.
+     */
+    static boolean retryable(int status, boolean sentIdempotencyKey, boolean hasRetryAfter) {
+        return status == 502 || status == 503 || status == 504 || (status == 409 && sentIdempotencyKey && hasRetryAfter);
     }
 
     /** Whether another attempt may help: not when the certificate or host name was refused. */

@@ -208,6 +208,45 @@ class FailoverIT {
     }
 
     @Test
+    void retriesAPostWhoseEarlierAttemptIsStillInProgressAfterRetryAfterWithTheSameKey() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        // The shard's answer to a retry that overtook its first attempt: 409 with Retry-After (DESIGN.md).
+        StubGateway.Responder busyThenDone = (exchange, seen) -> {
+            if (calls.incrementAndGet() == 1) {
+                StubGateway.problem(exchange, 409, "Request with this Idempotency-Key in progress", "1");
+            } else {
+                CREATED.respond(exchange, seen);
+            }
+        };
+        Map<String, StubGateway.Responder> responders = new java.util.LinkedHashMap<>();
+        ADDRESSES.forEach(a -> responders.put(a, busyThenDone));
+        List<StubGateway> stubs = start(responders);
+        BookmarksClient client = client(stubs.get(0).port(), ADDRESSES, 5).build();
+
+        client.create("alice", BookmarkDraft.of("https://example.com/busy"));
+
+        assertThat(all(stubs)).hasSize(2).extracting(StubGateway.Seen::idempotencyKey).doesNotContainNull()
+                .containsOnly(all(stubs).get(0).idempotencyKey());
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void doesNotRetryAConflictWithoutRetryAfterNorAConflictOfAGet() throws Exception {
+        Map<String, StubGateway.Responder> responders = new java.util.LinkedHashMap<>();
+        ADDRESSES.forEach(a -> responders.put(a, (exchange, seen) -> StubGateway.problem(exchange, 409, "Conflict",
+                "GET".equals(seen.method()) ? "1" : null)));
+        List<StubGateway> stubs = start(responders);
+        BookmarksClient client = client(stubs.get(0).port(), ADDRESSES, 9).build();
+
+        assertThatThrownBy(() -> client.create("alice", BookmarkDraft.of("https://example.com/c")))
+                .isInstanceOfSatisfying(BookmarksException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThatThrownBy(() -> client.list("alice", null, null, 1, null))
+                .isInstanceOfSatisfying(BookmarksException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(all(stubs)).hasSize(2);
+        assertThat(sleeps).isEmpty();
+    }
+
+    @Test
     void doesNotRetryAClientErrorAndParsesTheProblem() throws Exception {
         Map<String, StubGateway.Responder> responders = new java.util.LinkedHashMap<>();
         ADDRESSES.forEach(a -> responders.put(a, (exchange, seen) -> StubGateway.problem(exchange, 404, "Not Found", null)));
