@@ -86,8 +86,10 @@ public final class LocalStack implements AutoCloseable {
         Path data = options.dataDir();
         Path logs = data.resolve("logs");
         Path redisDir = data.resolve("redis");
-        redis = track(new Service("redis", ChildProcess.start("redis", LocalRedis.command(options.redisPort(), redisDir),
-                Map.of(), redisDir, logs.resolve("redis.log")), options.redisPort(), 0, redisDir));
+        List<String> redisCommand = LocalRedis.command(options.redisPort(), redisDir);
+        launches.put("redis", new Launch(redisCommand, Map.of()));
+        redis = track(new Service("redis", ChildProcess.start("redis", redisCommand, Map.of(), redisDir,
+                logs.resolve("redis.log")), options.redisPort(), 0, redisDir));
         awaitRedis();
         String redisUrl = "redis://127.0.0.1:" + options.redisPort();
 
@@ -161,9 +163,21 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * Starts the named registry, shard or gateway again with the command it was first started with (same
-     * ports, data directory and log, appended to), after it exited, and waits up to {@link Options#readyTimeout()}
-     * for its readiness probe. The new process replaces the old one in {@link #shards()} or {@link #gateways()}.
+     * SIGTERM to this service (the graceful path: it stops accepting, finishes what is in flight, then exits),
+     * waiting at most {@code grace} for it to be gone; for rolling restarts and fault tests. Returns whether it
+     * exited; if not, it is still running.
+     */
+    public boolean terminate(Service service, Duration grace) {
+        service.process().terminate();
+        return service.process().awaitExit(grace);
+    }
+
+    /**
+     * Starts the named service ({@code redis}, {@code registry}, {@code shard-N} or {@code gateway-N}) again with
+     * the command it was first started with (same ports, data directory and log, appended to), after it exited,
+     * and waits up to {@link Options#readyTimeout()} for its readiness probe (for Redis: PONG to PING, once its
+     * append-only file is loaded). The new process replaces the old one in {@link #redis()}, {@link #registry()},
+     * {@link #shards()} or {@link #gateways()}.
      *
      * @throws IllegalStateException if it is still running, exits or is not ready in time
      */
@@ -171,7 +185,7 @@ public final class LocalStack implements AutoCloseable {
         Launch launch = launches.get(name);
         Service old = started.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
         if (launch == null || old == null) {
-            throw new IllegalArgumentException("no Java service " + name);
+            throw new IllegalArgumentException("no service " + name);
         }
         if (old.process().isAlive()) {
             throw new IllegalStateException(name + " is still running (pid " + old.pid() + ")");
@@ -188,7 +202,12 @@ public final class LocalStack implements AutoCloseable {
         if (old == registry) {
             registry = fresh;
         }
-        awaitReady(List.of(fresh));
+        if (old == redis) {
+            redis = fresh;
+            awaitRedis();
+        } else {
+            awaitReady(List.of(fresh));
+        }
         return fresh;
     }
 

@@ -26,6 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -43,11 +45,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Fault tests on the real stack (separate processes, real Redis): three gateways on 127.0.0.11, .12 and .13,
  * one port, which the failover client reaches through one name ({@value #HOST}, from the hosts file failsafe
  * gives this JVM with {@code -Djdk.net.hosts.file}). Load: {@value #THREADS} client threads, 80% GET and 20%
- * POST (each POST a unique URL), for {@link #RUN}; then a full read-back: every acknowledged POST must be
- * there exactly once. Every loop has a deadline; the figures are printed.
+ * POST (each POST a unique URL), for {@link #RUN} (longer where the fault takes longer); then a full read-back:
+ * every acknowledged POST must be there exactly once. Every loop has a deadline; the figures are printed.
  *
- * <p>The scenarios share one stack and run in order: 1 kills a gateway (it stays dead), 2 kills a shard with
- * two gateways left.
+ * <p>The scenarios share one stack and run in order, each leaving it whole for the next: 1 kills a gateway
+ * (restarted after the read-back), 2 kills a shard and restarts it, 3 stops Redis and then re-points
+ * {@value #FLAKY_SHARD}'s ring entry at a proxy ({@link FlakyShardProxy}), through which 4 answers 503 for
+ * 10 s, 5 is a rolling restart, 6 loses a POST's answer in a proxy ({@link LossyTlsProxy}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -55,20 +59,31 @@ class FaultIT {
 
     static final String HOST = "bookmarks.fault.test";
     static final List<String> ADDRESSES = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
+    /** Scenario 6's name: the lossy proxy on {@value #PROXY_ADDRESS} and gateway-2 on 127.0.0.12. */
+    static final String LOSSY_HOST = "bookmarks.lossy.test";
+    static final String PROXY_ADDRESS = "127.0.0.14";
+    static final String FLAKY_SHARD = "shard-3";
     static final int THREADS = 16;
     static final int USERS = 48;
     static final Duration RUN = Duration.ofSeconds(20);
-    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.builder()
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     @TempDir
     static Path data;
 
     static LocalStack stack;
     static BookmarksClient client;
+    /** For the rolling restart: keeps retrying (Retry-After, backoff up to 1 s) for up to about two minutes. */
+    static BookmarksClient patient;
     static HttpClient direct;
     static HttpClient plain;
     static ExecutorService pool;
+    static FlakyShardProxy flaky;
     static final ThreadLocal<String> currentToken = new ThreadLocal<>();
+    /** The load and user of this thread's current call, to which the client's retries are counted. */
+    static final ThreadLocal<Load> currentLoad = new ThreadLocal<>();
+    static final ThreadLocal<String> currentUser = new ThreadLocal<>();
     static final List<String> users = IntStream.range(0, USERS).mapToObj(i -> String.format("fault-user-%02d", i)).toList();
     static final Map<String, String> tokens = new ConcurrentHashMap<>();
     static final Map<String, String> shardOf = new HashMap<>();
@@ -80,7 +95,7 @@ class FaultIT {
         long begin = System.nanoTime();
         Options options = Options.freePorts(Options.findRepoRoot(Path.of("")), data, 3, 3)
                 .withGatewayAddresses(ADDRESSES)
-                .withGatewayArgs(List.of("--bookmarks.gateway.tls.self-signed-hosts=" + HOST + ","
+                .withGatewayArgs(List.of("--bookmarks.gateway.tls.self-signed-hosts=" + HOST + "," + LOSSY_HOST + ","
                         + String.join(",", ADDRESSES)));
         stack = LocalStack.start(options);
         System.out.printf("[FaultIT] stack ready in %.1f s: gateways %s on %s port %d%n", (System.nanoTime() - begin) / 1e9,
@@ -88,19 +103,14 @@ class FaultIT {
         pool = Executors.newFixedThreadPool(THREADS);
         direct = stack.gatewayClient().build();
         plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        BookmarksClient.Builder builder = BookmarksClient.builder(URI.create(stack.gatewayScheme() + "://" + HOST + ":"
-                        + options.gatewayPorts().get(0)))
-                .tokenSupplier(currentToken::get)
-                .connectTimeout(Duration.ofSeconds(1))
-                .requestTimeout(Duration.ofSeconds(10))
-                .maxAttempts(3)
+        client = clientFor(HOST, 1).maxAttempts(3)
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .maxRetryAfter(Duration.ofMillis(200));
-        if ("https".equals(stack.gatewayScheme())) {
-            // Each gateway made its own certificate: trust all three (the client still pins the name).
-            builder.sslContext(Tls.trusting(stack.gateways().stream().map(g -> Tls.gatewayCertificate(g.dataDir())).toList()));
-        }
-        client = builder.build();
+                .maxRetryAfter(Duration.ofMillis(200)).build();
+        patient = clientFor(HOST, 5).maxAttempts(120)
+                .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
+                .maxRetryAfter(Duration.ofSeconds(1)).build();
+        flaky = FlakyShardProxy.start(options.shardPorts().get(stack.shards().indexOf(stack.shards().stream()
+                .filter(s -> s.name().equals(FLAKY_SHARD)).findFirst().orElseThrow())));
         for (String user : users) {
             tokens.put(user, client.devToken(user));
             JsonNode route = JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(0).managementUrl()
@@ -113,10 +123,37 @@ class FaultIT {
         System.out.println("[FaultIT] users per shard: " + perShard);
     }
 
+    /**
+     * A client of the gateways by {@code host} (seeded randomness; every retry is counted to the calling thread's
+     * load); under TLS it trusts each gateway's own certificate (the client still pins the name).
+     */
+    static BookmarksClient.Builder clientFor(String host, long seed) {
+        BookmarksClient.Builder builder = BookmarksClient.builder(URI.create(stack.gatewayScheme() + "://" + host + ":"
+                        + stack.options().gatewayPorts().get(0)))
+                .tokenSupplier(currentToken::get)
+                .connectTimeout(Duration.ofSeconds(1))
+                .requestTimeout(Duration.ofSeconds(10))
+                .random(new Random(seed))
+                .sleeper(wait -> {
+                    Thread.sleep(wait.toMillis());
+                    Load load = currentLoad.get();
+                    if (load != null) {
+                        load.attempts.add(new Attempt(currentUser.get(), System.nanoTime()));
+                    }
+                });
+        if ("https".equals(stack.gatewayScheme())) {
+            builder.sslContext(Tls.trusting(stack.gateways().stream().map(g -> Tls.gatewayCertificate(g.dataDir())).toList()));
+        }
+        return builder;
+    }
+
     @AfterAll
     static void stopStack() {
         if (pool != null) {
             pool.shutdownNow();
+        }
+        if (flaky != null) {
+            flaky.close();
         }
         if (stack != null) {
             stack.close();
@@ -128,12 +165,15 @@ class FaultIT {
     void killMinus9OfOneOfThreeGatewaysMidRunCostsNoOperationNoDuplicateAndNoWrite() throws Exception {
         Service victim = stack.gateways().get(1);
         AtomicReference<String> killed = new AtomicReference<>();
-        Load load = run("s1", Duration.ofSeconds(7), () -> {
+        Load load = run("s1", client, Duration.ofSeconds(7), RUN, () -> {
             killed.set(victim.name() + " pid " + victim.pid() + " exited " + stack.kill(victim));
         });
         ReadBack readBack = readBack(load);
-        System.out.printf("[FaultIT] scenario 1 (kill -9 %s at 7 s of %d s): %s; %s%n", killed.get(), RUN.toSeconds(),
-                load.summary(null), readBack);
+        long restartBegin = System.nanoTime();
+        stack.restart(victim.name());
+        System.out.printf("[FaultIT] scenario 1 (kill -9 %s at 7 s of %d s): %s; %s; restarted after the read-back,"
+                        + " ready in %.1f s%n", killed.get(), RUN.toSeconds(), load.summary(null), readBack,
+                (System.nanoTime() - restartBegin) / 1e9);
         assertThat(killed.get()).endsWith("true");
         assertThat(load.failures).as("failed client operations: %s", load.failureSamples).isEmpty();
         assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
@@ -158,7 +198,7 @@ class FaultIT {
         List<Long> openProbeMillis = Collections.synchronizedList(new ArrayList<>());
         List<Integer> openProbeStatuses = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<String> restarted = new AtomicReference<>("not restarted");
-        Load load = run("s2", Duration.ofSeconds(4), () -> {
+        Load load = run("s2", client, Duration.ofSeconds(4), RUN, () -> {
             long killedAt = System.nanoTime();
             boolean exited = stack.kill(victim);
             probeReport.add(victim.name() + " pid " + victim.pid() + " killed (exited " + exited + ")");
@@ -192,6 +232,7 @@ class FaultIT {
         long recoveredAfter = -1;
         long waitBegin = System.nanoTime();
         currentToken.set(tokens.get(deadUser));
+        currentLoad.remove();
         while (System.nanoTime() < deadline && consecutive < 10) {
             try {
                 client.list(deadUser, null, null, 1, null);
@@ -222,14 +263,277 @@ class FaultIT {
         assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
     }
 
+    @Test
+    @Order(3)
+    void redisStoppedFor30sMidRunFailsNoRequestAndARingChangeAfterItReturnsReachesEveryGateway() throws Exception {
+        String flakyUser = users.stream().filter(u -> shardOf.get(u).equals(FLAKY_SHARD)).findFirst().orElseThrow();
+        List<String> report = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> readinessDuringOutage = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong newEpoch = new AtomicLong(-1);
+        Map<String, Long> reachedAfterMillis = new ConcurrentHashMap<>();
+        Load load = run("s3", client, Duration.ofSeconds(5), Duration.ofSeconds(45), () -> {
+            Service redis = stack.redis();
+            long stoppedAt = System.nanoTime();
+            boolean exited = stack.terminate(redis, Duration.ofSeconds(10));
+            report.add("redis pid " + redis.pid() + " stopped (SIGTERM, exited " + exited + ")");
+            sleep(15_000);
+            for (int g = 0; g < stack.gateways().size(); g++) {
+                readinessDuringOutage.add(LocalStack.status(plain, stack.gateways().get(g).managementUrl()
+                        + "/actuator/health/readiness"));
+            }
+            report.add("gateway-1's ring health 15 s into the outage: " + ringHealth(0));
+            sleep(Math.max(0, (stoppedAt + Duration.ofSeconds(30).toNanos() - System.nanoTime()) / 1_000_000));
+            long restartBegin = System.nanoTime();
+            stack.restart("redis");
+            report.add(String.format("Redis back %.1f s after the stop (its restart took %.1f s)",
+                    (System.nanoTime() - stoppedAt) / 1e9, (System.nanoTime() - restartBegin) / 1e9));
+            long changeBegin = System.nanoTime();
+            newEpoch.set(pointShardAt(FLAKY_SHARD, flaky.url(), Duration.ofSeconds(30)));
+            long changed = System.nanoTime();
+            report.add(String.format("ring change (%s -> %s) written at epoch %d, %d ms after Redis was back",
+                    FLAKY_SHARD, flaky.url(), newEpoch.get(), (changed - changeBegin) / 1_000_000));
+            reachedAfterMillis.putAll(awaitRouteOnEveryGateway(flakyUser, flaky.url(), newEpoch.get(), changed));
+        });
+        ReadBack readBack = readBack(load);
+        System.out.printf("[FaultIT] scenario 3 (Redis stopped at 5 s for 30 s): %s; gateways' readiness during the"
+                        + " outage %s; the change reached the gateways after (ms) %s; %s; %s%n", String.join("; ", report),
+                readinessDuringOutage, new java.util.TreeMap<>(reachedAfterMillis), load.summary(null), readBack);
+        assertThat(report.get(0)).endsWith("exited true)");
+        assertThat(load.failures).as("failed client operations: %s", load.failureSamples).isEmpty();
+        assertThat(readinessDuringOutage).as("gateways stay ready on their last ring").hasSize(stack.gateways().size())
+                .containsOnly(200);
+        assertThat(newEpoch.get()).isPositive();
+        assertThat(reachedAfterMillis).as("gateways that route by the changed ring").hasSize(stack.gateways().size())
+                .allSatisfy((gateway, millis) -> assertThat(millis).isNotNegative());
+        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
+        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
+        assertThat(load.ops()).isGreaterThan(100);
+    }
+
+    @Test
+    @Order(4)
+    void oneShardAnswering503For10sDrawsAtMost1Point2GatewayAttemptsPerClientRequest() throws Exception {
+        String flakyUser = users.stream().filter(u -> shardOf.get(u).equals(FLAKY_SHARD)).findFirst().orElseThrow();
+        // Scenario 3 put the proxy in the ring; on its own, this scenario does so first.
+        if (!flaky.url().equals(route(0, flakyUser).path("url").asString())) {
+            long epoch = pointShardAt(FLAKY_SHARD, flaky.url(), Duration.ofSeconds(30));
+            assertThat(awaitRouteOnEveryGateway(flakyUser, flaky.url(), epoch, System.nanoTime()))
+                    .hasSize(stack.gateways().size()).allSatisfy((g, millis) -> assertThat(millis).isNotNegative());
+        }
+        long[] window = new long[2];
+        Map<String, Double> retriesBefore = gatewayRetries();
+        long refusedBefore = flaky.refused();
+        Load load = run("s4", client, Duration.ofSeconds(5), RUN, () -> {
+            window[0] = System.nanoTime();
+            flaky.unavailable();
+            sleep(10_000);
+            flaky.passThrough();
+            window[1] = System.nanoTime();
+        });
+        long gatewayAttempts = flaky.refused() - refusedBefore;
+        Map<String, Double> retries = new java.util.TreeMap<>(gatewayRetries());
+        retries.replaceAll((tags, count) -> count - retriesBefore.getOrDefault(tags, 0.0));
+        retries.values().removeIf(count -> count == 0);
+        long clientRequests = load.attempts.stream().filter(a -> shardOf.get(a.user()).equals(FLAKY_SHARD)
+                && a.nanoTime() >= window[0] && a.nanoTime() <= window[1]).count();
+        ReadBack readBack = readBack(load);
+        System.out.printf("[FaultIT] scenario 4 (%s answers 503 for 10 s from 5 s): client requests for its users in"
+                        + " those 10 s %d, gateway -> shard attempts %d (%.2f per client request); the gateways' retry"
+                        + " decisions in the run %s; %s; %s%n", FLAKY_SHARD, clientRequests, gatewayAttempts,
+                gatewayAttempts / (double) Math.max(1, clientRequests), retries, load.summary(FLAKY_SHARD), readBack);
+        assertThat(clientRequests).as("client requests for %s's users while it answered 503", FLAKY_SHARD)
+                .isGreaterThan(50);
+        assertThat(gatewayAttempts).as("the shard was asked").isPositive();
+        assertThat((double) gatewayAttempts).as("gateway -> shard attempts while it answered 503")
+                .isLessThanOrEqualTo(1.2 * clientRequests);
+        assertThat(load.failuresOutside(FLAKY_SHARD)).as("failures of other shards' users: %s", load.failureSamples)
+                .isZero();
+        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
+        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void aRollingRestartOfOneGatewayAndOneShardBySigtermFailsNoClientOperation() throws Exception {
+        List<String> report = Collections.synchronizedList(new ArrayList<>());
+        Load load = run("s5", patient, Duration.ofSeconds(4), RUN, () -> {
+            for (Service victim : List.of(stack.gateways().get(2), stack.shards().get(0))) {
+                long begin = System.nanoTime();
+                boolean exited = stack.terminate(victim, Duration.ofSeconds(40));
+                long stopped = System.nanoTime();
+                report.add(String.format("%s pid %d SIGTERM: exited %s in %.1f s", victim.name(), victim.pid(), exited,
+                        (stopped - begin) / 1e9));
+                if (!exited) {
+                    return;
+                }
+                stack.restart(victim.name());
+                report.add(String.format("%s restarted, ready in %.1f s", victim.name(), (System.nanoTime() - stopped) / 1e9));
+            }
+        });
+        ReadBack readBack = readBack(load);
+        System.out.printf("[FaultIT] scenario 5 (rolling restart from 4 s, patient client): %s; %s; %s%n",
+                String.join("; ", report), load.summary(LocalStack.shardId(0)), readBack);
+        assertThat(report).hasSize(4).filteredOn(line -> line.contains("SIGTERM")).allSatisfy(line ->
+                assertThat(line).contains("exited true"));
+        assertThat(load.failures).as("failed client operations: %s", load.failureSamples).isEmpty();
+        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
+        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
+        assertThat(load.ops()).isGreaterThan(100);
+    }
+
+    @Test
+    @Order(6)
+    void aPostWhoseAnswerIsLostIsRetriedOnAnotherGatewayAndYieldsOneBookmarkAndTheOriginalAnswer() throws Exception {
+        assertThat(Arrays.stream(InetAddress.getAllByName(LOSSY_HOST)).map(InetAddress::getHostAddress))
+                .as("the hosts file failsafe sets").containsExactlyInAnyOrder(PROXY_ADDRESS, ADDRESSES.get(1));
+        int calls = 12;
+        String user = users.get(0);
+        String prefix = "https://fault.example/s6/";
+        Map<String, Bookmark> answered = new java.util.LinkedHashMap<>();
+        Map<String, LossyTlsProxy.Withheld> withheld;
+        try (LossyTlsProxy proxy = LossyTlsProxy.start(PROXY_ADDRESS, stack.options().gatewayPorts().get(0),
+                stack.gateways().get(0).dataDir(), URI.create(stack.gatewayUrl(0)), direct)) {
+            BookmarksClient lossy = clientFor(LOSSY_HOST, 6).maxAttempts(3)
+                    .backoff(Duration.ofMillis(50), Duration.ofMillis(500)).maxRetryAfter(Duration.ofMillis(200)).build();
+            currentToken.set(tokens.get(user));
+            currentLoad.remove();
+            for (int i = 0; i < calls; i++) {
+                String url = prefix + i;
+                answered.put(url, lossy.create(user, BookmarkDraft.of(url)));
+            }
+            withheld = proxy.withheld();
+        }
+        Map<String, Integer> stored = new java.util.TreeMap<>();
+        String cursor = null;
+        for (int page = 0; page < 200; page++) {
+            Page p = patient.list(user, null, null, 100, cursor);
+            p.items().stream().filter(b -> b.url().startsWith(prefix)).forEach(b -> stored.merge(b.url(), 1, Integer::sum));
+            if ((cursor = p.nextCursor()) == null) {
+                break;
+            }
+        }
+        System.out.printf("[FaultIT] scenario 6 (a proxy on %s resets the connection instead of passing the answer"
+                        + " back): %d POSTs, %d answers lost in the proxy and retried on %s, bookmarks stored per URL %s%n",
+                PROXY_ADDRESS, calls, withheld.size(), ADDRESSES.get(1), new java.util.TreeSet<>(stored.values()));
+        assertThat(withheld).as("answers the proxy withheld (the seeded address order sends about half there)")
+                .isNotEmpty();
+        for (LossyTlsProxy.Withheld lost : withheld.values()) {
+            assertThat(lost.method()).isEqualTo("POST");
+            assertThat(lost.status()).as("the answer the client never got: %s", lost.body()).isEqualTo(201);
+            Bookmark original = JSON.readValue(lost.body(), Bookmark.class);
+            assertThat(answered.get(original.url())).as("the retry's answer is the original one").isEqualTo(original);
+        }
+        assertThat(stored).as("bookmarks stored per URL").hasSize(calls).containsOnlyKeys(answered.keySet())
+                .allSatisfy((url, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    // ---- ring -------------------------------------------------------------------------------------------
+
+    /**
+     * Points {@code shardId}'s ring entry at {@code url} through the registry's admin API, retrying until Redis
+     * takes the write or {@code within} ends; returns the new ring's epoch.
+     */
+    static long pointShardAt(String shardId, String url, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        String auth = java.util.Base64.getEncoder().encodeToString((LocalStack.ADMIN_USER + ":" + stack.adminPassword())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String last = "not tried";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> answer = plain.send(HttpRequest.newBuilder(URI.create(stack.registry().managementUrl()
+                                + "/actuator/shards/" + shardId)).timeout(Duration.ofSeconds(5))
+                        .header("Authorization", "Basic " + auth).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 200) {
+                    return JSON.readTree(answer.body()).path("epoch").asLong();
+                }
+                last = answer.statusCode() + " " + answer.body();
+            } catch (Exception e) {
+                last = e.toString();
+            }
+            sleep(250);
+        }
+        throw new AssertionError("the registry did not take the ring change within " + within + ": " + last);
+    }
+
+    /** Per gateway, ms from {@code since} until it routes {@code user} to {@code url} at {@code epoch} or later (-1: not in 30 s). */
+    static Map<String, Long> awaitRouteOnEveryGateway(String user, String url, long epoch, long since) {
+        Map<String, Long> reached = new java.util.TreeMap<>();
+        for (int g = 0; g < stack.gateways().size(); g++) {
+            long deadline = since + Duration.ofSeconds(30).toNanos();
+            long after = -1;
+            while (System.nanoTime() < deadline) {
+                JsonNode route = route(g, user);
+                if (url.equals(route.path("url").asString()) && route.path("epoch").asLong() >= epoch) {
+                    after = (System.nanoTime() - since) / 1_000_000;
+                    break;
+                }
+                sleep(50);
+            }
+            reached.put(stack.gateways().get(g).name(), after);
+        }
+        return reached;
+    }
+
+    static JsonNode route(int gateway, String user) {
+        try {
+            return JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(gateway).managementUrl()
+                    + "/actuator/route/" + user)).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** {@code bookmarks_gateway_retries_total} summed over the gateways, by its tags (reason, decision). */
+    static Map<String, Double> gatewayRetries() {
+        Map<String, Double> sums = new java.util.TreeMap<>();
+        for (Service gateway : stack.gateways()) {
+            String text;
+            try {
+                text = plain.send(HttpRequest.newBuilder(URI.create(gateway.managementUrl() + "/actuator/prometheus"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            } catch (Exception e) {
+                continue;
+            }
+            for (String line : text.split("\n")) {
+                if (line.startsWith("bookmarks_gateway_retries_total{")) {
+                    int space = line.lastIndexOf(' ');
+                    sums.merge(line.substring(line.indexOf('{'), space), Double.parseDouble(line.substring(space + 1)),
+                            Double::sum);
+                }
+            }
+        }
+        return sums;
+    }
+
+    static String ringHealth(int gateway) {
+        try {
+            JsonNode health = JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(gateway)
+                    .managementUrl() + "/actuator/health")).timeout(Duration.ofSeconds(3)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode ring = health.path("components").path("ring");
+            return ring.isMissingNode() ? "overall " + health.path("status").asString() : ring.toString();
+        } catch (Exception e) {
+            return "ERROR " + e;
+        }
+    }
+
     // ---- load -------------------------------------------------------------------------------------------
 
     /** One operation's outcome. */
     record Op(String user, boolean post, boolean ok, long micros) {
     }
 
+    /** One HTTP request of the client to a gateway: the first of each call, and each retry. */
+    record Attempt(String user, long nanoTime) {
+    }
+
     static final class Load {
+        volatile double seconds;
         final ConcurrentLinkedQueue<Op> ops = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
         final Map<String, String[]> acked = new ConcurrentHashMap<>(); // url -> {user, id}
         final Map<String, String> attempted = new ConcurrentHashMap<>(); // url -> user, acknowledged or not
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -251,9 +555,10 @@ class FaultIT {
             List<Op> all = new ArrayList<>(ops);
             long posts = all.stream().filter(Op::post).count();
             long failed = all.stream().filter(o -> !o.ok).count();
-            String text = String.format("ops %d (%d GET, %d POST, %.0f/s), failed %d, acknowledged POSTs %d, p50 %s, p99 %s,"
-                            + " max %s", all.size(), all.size() - posts, posts, all.size() / (double) RUN.toSeconds(), failed,
-                    acked.size(), pct(all, 0.5), pct(all, 0.99), pct(all, 1.0));
+            String text = String.format("%.0f s of load: ops %d (%d GET, %d POST, %.0f/s), failed %d, acknowledged POSTs"
+                            + " %d, client requests per op %.2f, p50 %s, p99 %s, max %s", seconds, all.size(),
+                    all.size() - posts, posts, all.size() / seconds, failed, acked.size(),
+                    attempts.size() / (double) Math.max(1, all.size()), pct(all, 0.5), pct(all, 0.99), pct(all, 1.0));
             if (deadShard != null) {
                 List<Op> others = all.stream().filter(o -> !shardOf.get(o.user).equals(deadShard)).toList();
                 List<Op> dead = all.stream().filter(o -> shardOf.get(o.user).equals(deadShard)).toList();
@@ -274,61 +579,83 @@ class FaultIT {
         }
     }
 
-    /** Runs the load for RUN; {@code fault} runs on its own thread {@code faultAt} into the run. */
-    static Load run(String scenario, Duration faultAt, Runnable fault) throws Exception {
+    /**
+     * Runs the load through {@code via} for at least {@code length} and until the fault is done (at most three
+     * minutes in all); {@code fault} runs on its own thread {@code faultAt} into the run.
+     */
+    static Load run(String scenario, BookmarksClient via, Duration faultAt, Duration length, Runnable fault)
+            throws Exception {
         Load load = new Load();
+        AtomicBoolean faultDone = new AtomicBoolean();
         long start = System.nanoTime();
-        long end = start + RUN.toNanos();
+        long end = start + length.toNanos();
+        long hardEnd = start + Duration.ofMinutes(3).toNanos();
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int thread = t;
             workers.add(pool.submit(() -> {
                 Random random = new Random(31L * thread + scenario.hashCode());
                 long seq = 0;
-                while (System.nanoTime() < end) {
-                    String user = users.get(random.nextInt(USERS));
-                    currentToken.set(tokens.get(user));
-                    boolean post = random.nextInt(100) < 20;
-                    String url = "https://fault.example/" + scenario + "/" + user + "/" + thread + "-" + seq++;
-                    long begin = System.nanoTime();
-                    boolean ok;
-                    try {
-                        if (post) {
-                            load.attempted.put(url, user);
-                            Bookmark created = client.create(user, BookmarkDraft.of(url));
-                            load.acked.put(url, new String[] {user, created.id()});
-                        } else {
-                            client.list(user, null, null, 20, null);
-                        }
-                        ok = true;
-                    } catch (RuntimeException e) {
-                        ok = false;
-                        load.failures.add(user);
-                        if (load.failureSamples.size() < 5) {
-                            load.failureSamples.add((post ? "POST " : "GET ") + user + " (" + shardOf.get(user) + "): " + e);
-                        }
+                currentLoad.set(load);
+                try {
+                    for (long now = System.nanoTime(); now < hardEnd && (now < end || !faultDone.get());
+                            now = System.nanoTime()) {
+                        oneOperation(load, via, scenario, thread, seq++, random);
                     }
-                    load.ops.add(new Op(user, post, ok, (System.nanoTime() - begin) / 1000));
+                } finally {
+                    currentLoad.remove();
                 }
                 return null;
             }));
         }
         ExecutorService chaos = Executors.newSingleThreadExecutor();
-        Future<?> faultDone;
         try {
-            faultDone = chaos.submit(() -> {
-                sleep(faultAt.toMillis());
-                fault.run();
+            Future<?> faultFuture = chaos.submit(() -> {
+                try {
+                    sleep(faultAt.toMillis());
+                    fault.run();
+                } finally {
+                    faultDone.set(true);
+                }
                 return null;
             });
             for (Future<?> worker : workers) {
-                worker.get(RUN.toSeconds() + 60, TimeUnit.SECONDS);
+                worker.get(4, TimeUnit.MINUTES);
             }
-            faultDone.get(stack.options().readyTimeout().toSeconds() + 30, TimeUnit.SECONDS);
+            faultFuture.get(1, TimeUnit.MINUTES);
         } finally {
             chaos.shutdownNow();
         }
+        load.seconds = (System.nanoTime() - start) / 1e9;
         return load;
+    }
+
+    private static void oneOperation(Load load, BookmarksClient via, String scenario, int thread, long seq, Random random) {
+        String user = users.get(random.nextInt(USERS));
+        currentToken.set(tokens.get(user));
+        currentUser.set(user);
+        boolean post = random.nextInt(100) < 20;
+        String url = "https://fault.example/" + scenario + "/" + user + "/" + thread + "-" + seq;
+        long begin = System.nanoTime();
+        load.attempts.add(new Attempt(user, begin));
+        boolean ok;
+        try {
+            if (post) {
+                load.attempted.put(url, user);
+                Bookmark created = via.create(user, BookmarkDraft.of(url));
+                load.acked.put(url, new String[] {user, created.id()});
+            } else {
+                via.list(user, null, null, 20, null);
+            }
+            ok = true;
+        } catch (RuntimeException e) {
+            ok = false;
+            load.failures.add(user);
+            if (load.failureSamples.size() < 5) {
+                load.failureSamples.add((post ? "POST " : "GET ") + user + " (" + shardOf.get(user) + "): " + e);
+            }
+        }
+        load.ops.add(new Op(user, post, ok, (System.nanoTime() - begin) / 1000));
     }
 
     // ---- read-back --------------------------------------------------------------------------------------
@@ -343,7 +670,10 @@ class FaultIT {
         }
     }
 
-    /** Lists every user's bookmarks to the end, through the client; bounded by pages and a deadline. */
+    /**
+     * Lists every user's bookmarks to the end, through the patient client (a breaker that opened in the scenario
+     * may still be open for a few seconds); bounded by pages and a deadline.
+     */
     static ReadBack readBack(Load load) throws Exception {
         Map<String, Integer> seen = new ConcurrentHashMap<>();
         Map<String, String> idOf = new ConcurrentHashMap<>();
@@ -354,7 +684,7 @@ class FaultIT {
                 currentToken.set(tokens.get(user));
                 String cursor = null;
                 for (int page = 0; page < 200; page++) {
-                    Page p = client.list(user, null, null, 100, cursor);
+                    Page p = patient.list(user, null, null, 100, cursor);
                     synchronized (pages) {
                         pages[0]++;
                     }
