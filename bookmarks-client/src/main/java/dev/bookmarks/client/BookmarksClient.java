@@ -25,6 +25,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.StringJoiner;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -50,8 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@link InetAddress#getAllByName}, so a hosts file given with {@code -Djdk.net.hosts.file} or the JVM's DNS
  * cache apply), shuffles them with its {@link Random}, and sends attempt <i>k</i> to the <i>k</i>-th address
  * (wrapping around when there are fewer addresses than attempts): a retry never goes back to the address that
- * just failed while another one is left. It retries on a connect failure or connect timeout, a request
- * timeout, any other I/O error (connection reset, closed before the answer), on 502, 503 and 504, and on a
+ * just failed while another one is left, and an address whose connect failed in the last
+ * {@link Builder#connectFailurePause} goes after the others. It retries on a connect failure or connect
+ * timeout, a request timeout, any other I/O error (connection reset, closed before the answer), on 502, 503 and 504, and on a
  * 409 with {@code Retry-After} to a POST (its own earlier attempt still running at the shard); it
  * waits for {@code Retry-After} (seconds or an HTTP date, capped by {@link Builder#maxRetryAfter}) when the
  * answer has one, and otherwise for an exponential backoff with full jitter. Every POST carries an
@@ -94,6 +97,9 @@ public final class BookmarksClient {
     private final Clock clock;
     private final Sleeper sleeper;
     private final AddressResolver resolver;
+    private final Duration connectFailurePause;
+    /** Addresses that refused or timed out a connect, and until when they go last in the order. */
+    private final Map<InetAddress, Instant> pausedUntil = new ConcurrentHashMap<>();
     private final HttpClient http;
     private final JsonMapper json;
 
@@ -113,6 +119,7 @@ public final class BookmarksClient {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.resolver = b.resolver;
+        this.connectFailurePause = b.connectFailurePause;
         String sniHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -218,6 +225,7 @@ public final class BookmarksClient {
             Duration wait;
             try {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                pausedUntil.remove(address);
                 int status = response.statusCode();
                 if (status < 400) {
                     return response;
@@ -235,6 +243,9 @@ public final class BookmarksClient {
             } catch (IOException e) {
                 if (!retryable(e)) {
                     throw new BookmarksException(0, "TLS verification failed", describe(e), null, e);
+                }
+                if (connectFailed(e) && !connectFailurePause.isZero()) {
+                    pausedUntil.put(address, clock.instant().plus(connectFailurePause));
                 }
                 lastError = e;
                 lastResponse = null;
@@ -267,7 +278,24 @@ public final class BookmarksClient {
             throw new BookmarksException(0, "unknown host", host + " has no address", null, null);
         }
         Collections.shuffle(all, random);
+        if (!pausedUntil.isEmpty()) {
+            // Stable: the shuffled order stays among the usable addresses and among the paused ones.
+            Instant now = clock.instant();
+            pausedUntil.values().removeIf(until -> !until.isAfter(now));
+            java.util.Set<InetAddress> paused = java.util.Set.copyOf(pausedUntil.keySet());
+            all.sort(Comparator.comparing(paused::contains));
+        }
         return all;
+    }
+
+    /** Whether the connection itself failed (refused, unreachable, connect timeout): no gateway is there. */
+    private static boolean connectFailed(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private URI uri(InetAddress address, String path, String query) {
@@ -418,6 +446,7 @@ public final class BookmarksClient {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private AddressResolver resolver = AddressResolver.SYSTEM;
+        private Duration connectFailurePause = Duration.ofSeconds(5);
         private SSLContext sslContext;
 
         private Builder(URI base) {
@@ -476,13 +505,29 @@ public final class BookmarksClient {
             return this;
         }
 
+        /**
+         * How long an address whose connect was refused or timed out goes to the end of the order, so that
+         * calls do not each pay a failed connect (up to the connect timeout) to a gateway that is gone; it is
+         * still tried when every address before it failed, and any answer from it ends the pause. Default 5 s;
+         * zero turns it off. A kind of outlier ejection, as Envoy's, from connect failures alone: a 503 may be
+         * a shard's and says nothing about the gateway.
+         */
+        public Builder connectFailurePause(Duration pause) {
+            Objects.requireNonNull(pause, "connectFailurePause");
+            if (pause.isNegative() || pause.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("connectFailurePause must be in [0, 10 min]: " + pause);
+            }
+            this.connectFailurePause = pause;
+            return this;
+        }
+
         /** The randomness for the address order and the jitter (seed it in tests). */
         public Builder random(Random random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
         }
 
-        /** The clock for Retry-After dates. */
+        /** The clock for Retry-After dates and connect-failure pauses. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

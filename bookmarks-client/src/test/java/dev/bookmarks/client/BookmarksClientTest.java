@@ -53,6 +53,11 @@ class BookmarksClientTest {
         BookmarksClient.Builder builder = BookmarksClient.builder(URI.create("https://x"));
         assertThatThrownBy(() -> builder.maxAttempts(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.connectTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.connectFailurePause(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 10 min]");
+        assertThatThrownBy(() -> builder.connectFailurePause(Duration.ofMinutes(11)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 10 min]");
+        assertThat(builder.connectFailurePause(Duration.ZERO)).isSameAs(builder);
         assertThat(new BookmarkDraft("https://e.com", null, null, null).tags()).isEqualTo(List.of());
     }
 

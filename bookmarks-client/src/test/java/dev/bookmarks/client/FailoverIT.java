@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,6 +77,72 @@ class FailoverIT {
         // Some calls picked a dead address first and were retried (a backoff was waited for each retry).
         assertThat(sleeps).isNotEmpty();
         assertThat(sleeps).allSatisfy(d -> assertThat(d).isLessThan(Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void triesAnAddressWhoseConnectFailedLastUntilItsPauseEnds() throws Exception {
+        Map<String, StubGateway.Responder> responders = new java.util.LinkedHashMap<>();
+        responders.put("127.0.0.2", CREATED);
+        responders.put("127.0.0.3", CREATED);
+        List<StubGateway> stubs = start(responders);
+        // Nothing listens on 127.0.0.1 at that port.
+        SettableClock clock = new SettableClock(Instant.parse("2026-11-27T10:00:00Z"));
+        BookmarksClient client = client(stubs.get(0).port(), ADDRESSES, 11).clock(clock)
+                .connectFailurePause(Duration.ofSeconds(5)).build();
+        for (int i = 0; i < 12; i++) {
+            client.create("alice", BookmarkDraft.of("https://example.com/" + i));
+        }
+        // One refused connect (one wait before the retry), then 127.0.0.1 went last for the other 11 calls.
+        assertThat(sleeps).hasSize(1);
+
+        clock.set(clock.instant().plusSeconds(6));
+        for (int i = 0; i < 12; i++) {
+            client.create("alice", BookmarkDraft.of("https://example.com/again-" + i));
+        }
+        assertThat(sleeps).as("tried again once its pause had ended, then paused again").hasSize(2);
+        assertThat(all(stubs)).hasSize(24);
+    }
+
+    @Test
+    void withoutAPauseEveryCallThatPicksTheDeadAddressFirstPaysAFailedConnect() throws Exception {
+        Map<String, StubGateway.Responder> responders = new java.util.LinkedHashMap<>();
+        responders.put("127.0.0.2", CREATED);
+        responders.put("127.0.0.3", CREATED);
+        List<StubGateway> stubs = start(responders);
+        BookmarksClient client = client(stubs.get(0).port(), ADDRESSES, 11).connectFailurePause(Duration.ZERO).build();
+        for (int i = 0; i < 12; i++) {
+            client.create("alice", BookmarkDraft.of("https://example.com/" + i));
+        }
+        assertThat(sleeps).hasSizeGreaterThan(1);
+        assertThat(all(stubs)).hasSize(12);
+    }
+
+    /** A clock the test moves. */
+    private static final class SettableClock extends java.time.Clock {
+        private volatile Instant now;
+
+        SettableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     @Test
