@@ -175,10 +175,8 @@ class FaultIT {
                         + " ready in %.1f s%n", killed.get(), RUN.toSeconds(), load.summary(null), readBack,
                 (System.nanoTime() - restartBegin) / 1e9);
         assertThat(killed.get()).endsWith("true");
-        assertThat(load.failures).as("failed client operations: %s", load.failureSamples).isEmpty();
-        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
-        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
-        assertThat(load.ops()).isGreaterThan(100);
+        assertNoFailedOperation(load);
+        assertNoneLostOrDuplicated(readBack);
     }
 
     @Test
@@ -259,8 +257,7 @@ class FaultIT {
         assertThat(sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1)).as("p90 of 503 latency (ms) with the breaker open: %s",
                 sorted).isLessThanOrEqualTo(100);
         assertThat(consecutive).as("dead shard's users served again after the restart").isGreaterThanOrEqualTo(10);
-        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
-        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
+        assertNoneLostOrDuplicated(readBack);
     }
 
     @Test
@@ -299,15 +296,13 @@ class FaultIT {
                         + " outage %s; the change reached the gateways after (ms) %s; %s; %s%n", String.join("; ", report),
                 readinessDuringOutage, new java.util.TreeMap<>(reachedAfterMillis), load.summary(null), readBack);
         assertThat(report.get(0)).endsWith("exited true)");
-        assertThat(load.failures).as("failed client operations: %s", load.failureSamples).isEmpty();
+        assertNoFailedOperation(load);
         assertThat(readinessDuringOutage).as("gateways stay ready on their last ring").hasSize(stack.gateways().size())
                 .containsOnly(200);
         assertThat(newEpoch.get()).isPositive();
         assertThat(reachedAfterMillis).as("gateways that route by the changed ring").hasSize(stack.gateways().size())
                 .allSatisfy((gateway, millis) -> assertThat(millis).isNotNegative());
-        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
-        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
-        assertThat(load.ops()).isGreaterThan(100);
+        assertNoneLostOrDuplicated(readBack);
     }
 
     @Test
@@ -348,8 +343,7 @@ class FaultIT {
                 .isLessThanOrEqualTo(1.2 * clientRequests);
         assertThat(load.failuresOutside(FLAKY_SHARD)).as("failures of other shards' users: %s", load.failureSamples)
                 .isZero();
-        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
-        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
+        assertNoneLostOrDuplicated(readBack);
     }
 
     @Test
@@ -375,10 +369,8 @@ class FaultIT {
                 String.join("; ", report), load.summary(LocalStack.shardId(0)), readBack);
         assertThat(report).hasSize(4).filteredOn(line -> line.contains("SIGTERM")).allSatisfy(line ->
                 assertThat(line).contains("exited true"));
-        assertThat(load.failures).as("failed client operations: %s", load.failureSamples).isEmpty();
-        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
-        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
-        assertThat(load.ops()).isGreaterThan(100);
+        assertNoFailedOperation(load);
+        assertNoneLostOrDuplicated(readBack);
     }
 
     @Test
@@ -425,6 +417,17 @@ class FaultIT {
         }
         assertThat(stored).as("bookmarks stored per URL").hasSize(calls).containsOnlyKeys(answered.keySet())
                 .allSatisfy((url, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    /** Not one client operation failed, and there was real load (more than 100 operations). */
+    static void assertNoFailedOperation(Load load) {
+        assertThat(load.failures).as("failed client operations: %s", load.failureSamples).isEmpty();
+        assertThat(load.ops()).isGreaterThan(100);
+    }
+
+    static void assertNoneLostOrDuplicated(ReadBack readBack) {
+        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
+        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
     }
 
     // ---- ring -------------------------------------------------------------------------------------------
