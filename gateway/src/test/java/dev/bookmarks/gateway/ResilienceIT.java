@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.bookmarks.gateway.GatewayClient.Reply;
 import dev.bookmarks.gateway.StubShard.Received;
 import dev.bookmarks.gateway.resilience.ShardCircuitBreakers;
+import dev.bookmarks.registry.Heartbeats;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingStore.WriteResult;
 import dev.bookmarks.registry.RingWatcher;
@@ -17,7 +18,9 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +56,7 @@ import tools.jackson.databind.JsonNode;
         "bookmarks.gateway.resilience.circuit-breaker.failure-rate-threshold=50",
         "bookmarks.gateway.resilience.circuit-breaker.wait-in-open-state=1s",
         "bookmarks.gateway.resilience.circuit-breaker.permitted-calls-in-half-open-state=1",
+        "bookmarks.gateway.resilience.circuit-breaker.restart-check-interval=100ms",
         "bookmarks.gateway.resilience.retry.max-attempts=2",
         "bookmarks.gateway.resilience.retry.backoff-base=1ms",
         "bookmarks.gateway.resilience.retry.backoff-max=5ms",
@@ -91,6 +95,9 @@ class ResilienceIT {
 
     @Autowired
     ShardCircuitBreakers breakers;
+
+    @Autowired
+    Heartbeats heartbeats;
 
     private GatewayClient client;
     private Ring ring;
@@ -208,6 +215,27 @@ class ResilienceIT {
     }
 
     /** Four 500s (not retried; failures for the breaker) open the breaker of s-a. */
+    @Test
+    void anOpenBreakerLetsProbesThroughOnceItsShardsHeartbeatAnnouncesARestart() throws InterruptedException {
+        Instant firstStart = Instant.parse("2026-11-27T08:00:00Z");
+        heartbeats.beat("s-a", URI.create(shardA.url()), firstStart);
+        openBreakerOfShardA();
+        // Ten checks see the breaker open beside the heartbeat of the process that failed.
+        Thread.sleep(1000);
+        assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        heartbeats.beat("s-a", URI.create(shardA.url()), firstStart.plusSeconds(9));
+
+        // No call is made: only the restart probe moves an open breaker (its 1 s wait is long over, but
+        // Resilience4j leaves OPEN on the next call only).
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN));
+        assertThat(meter("bookmarks_gateway_circuit_restart_probes_total")).isEqualTo(1);
+        Reply served = client.get("/api/users/" + userOfA + "/bookmarks", bearer(token(userOfA)));
+        assertThat(served.status()).as(served.text()).isEqualTo(200);
+        assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+    }
+
     private void openBreakerOfShardA() {
         shardA.answerAlwaysWith(500);
         String token = token(userOfA);

@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.resilience;
 
+import dev.bookmarks.registry.Heartbeats;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,8 +20,10 @@ import org.springframework.context.annotation.Configuration;
  *         IdentitySigningFilter (10160), NettyRoutingFilter: the call
  * </pre>
  *
- * Metrics: Resilience4j's {@code resilience4j.circuitbreaker.*} (tag {@code name} = shard id),
- * {@value ShardRetryFilter#RETRIES_METRIC} and {@value #BUDGET_METRIC}.
+ * An open breaker lets probes through early when its shard restarts ({@link RestartedShardProbe}).
+ *
+ * <p>Metrics: Resilience4j's {@code resilience4j.circuitbreaker.*} (tag {@code name} = shard id),
+ * {@value ShardRetryFilter#RETRIES_METRIC}, {@value #BUDGET_METRIC} and {@value RestartedShardProbe#METRIC}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ResilienceProperties.class)
@@ -34,6 +37,14 @@ public class ResilienceConfiguration {
         ShardCircuitBreakers breakers = new ShardCircuitBreakers(properties.circuitBreaker());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers.registry()).bindTo(meters);
         return breakers;
+    }
+
+    @Bean
+    RestartedShardProbe restartedShardProbe(ShardCircuitBreakers breakers, Heartbeats heartbeats,
+            ResilienceProperties properties, MeterRegistry meters) {
+        ResilienceProperties.CircuitBreaker breaker = properties.circuitBreaker();
+        return new RestartedShardProbe(breakers, heartbeats::liveness, breaker.restartCheckInterval(),
+                breaker.probeOnRestart(), meters);
     }
 
     @Bean

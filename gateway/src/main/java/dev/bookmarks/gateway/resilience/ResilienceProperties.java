@@ -25,6 +25,9 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
      * @param waitInOpenState how long an open breaker refuses calls before letting probes through;
      *     also the {@code Retry-After} of its 503s; whole seconds in [1s, 10m]
      * @param permittedCallsInHalfOpenState probes let through while half-open, in [1, 1000]
+     * @param probeOnRestart whether an open breaker lets probes through as soon as its shard's heartbeat
+     *     announces a new start time, before the wait ends ({@code RestartedShardProbe}); default true
+     * @param restartCheckInterval how often open breakers' shards are checked for a restart, in [100ms, 1m]
      */
     public record CircuitBreaker(
             @DefaultValue("50") float failureRateThreshold,
@@ -33,7 +36,9 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
             @DefaultValue("20") int slidingWindowSize,
             @DefaultValue("10") int minimumNumberOfCalls,
             @DefaultValue("10s") Duration waitInOpenState,
-            @DefaultValue("3") int permittedCallsInHalfOpenState) {
+            @DefaultValue("3") int permittedCallsInHalfOpenState,
+            @DefaultValue("true") boolean probeOnRestart,
+            @DefaultValue("1s") Duration restartCheckInterval) {
 
         public CircuitBreaker {
             String p = "bookmarks.gateway.resilience.circuit-breaker.";
@@ -48,6 +53,7 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
                         + " Retry-After): " + waitInOpenState);
             }
             requireRange(p + "permitted-calls-in-half-open-state", permittedCallsInHalfOpenState, 1, 1000);
+            requireRange(p + "restart-check-interval", restartCheckInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
         }
     }
 

@@ -18,6 +18,8 @@ class ResiliencePropertiesTest {
         assertThat(properties.circuitBreaker().failureRateThreshold()).isEqualTo(50f);
         assertThat(properties.circuitBreaker().waitInOpenState()).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.circuitBreaker().minimumNumberOfCalls()).isEqualTo(10);
+        assertThat(properties.circuitBreaker().probeOnRestart()).isTrue();
+        assertThat(properties.circuitBreaker().restartCheckInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(properties.retry().maxAttempts()).isEqualTo(3);
         assertThat(properties.retry().budgetRatio()).isEqualTo(0.2);
         assertThat(properties.retry().overallTimeout()).isEqualTo(Duration.ofSeconds(15));
@@ -31,6 +33,8 @@ class ResiliencePropertiesTest {
                 Map.of(p + "circuit-breaker.failure-rate-threshold", "101"),
                 Map.of(p + "circuit-breaker.wait-in-open-state", "1500ms"),
                 Map.of(p + "circuit-breaker.minimum-number-of-calls", "0"),
+                Map.of(p + "circuit-breaker.restart-check-interval", "50ms"),
+                Map.of(p + "circuit-breaker.restart-check-interval", "2m"),
                 Map.of(p + "retry.max-attempts", "0"),
                 Map.of(p + "retry.budget-ratio", "2"),
                 Map.of(p + "retry.backoff-base", "2s", p + "retry.backoff-max", "1s"))) {
