@@ -23,7 +23,7 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
      * @param slidingWindowSize calls in the window, in [1, 10000]
      * @param minimumNumberOfCalls calls needed before rates are computed, in [1, 100000]
      * @param waitInOpenState how long an open breaker refuses calls before letting probes through;
-     *     also the {@code Retry-After} of its 503s; whole seconds in [1s, 10m]
+     *     its 503s' {@code Retry-After} is what is left of it, in whole seconds; in [1s, 10m]
      * @param permittedCallsInHalfOpenState probes let through while half-open, in [1, 1000]
      * @param probeOnRestart whether an open breaker lets probes through as soon as its shard's heartbeat
      *     announces a new start time, before the wait ends ({@code RestartedShardProbe}); default true
@@ -48,10 +48,6 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
             requireRange(p + "sliding-window-size", slidingWindowSize, 1, 10_000);
             requireRange(p + "minimum-number-of-calls", minimumNumberOfCalls, 1, 100_000);
             requireRange(p + "wait-in-open-state", waitInOpenState, Duration.ofSeconds(1), Duration.ofMinutes(10));
-            if (waitInOpenState.toMillis() % 1000 != 0) {
-                throw new IllegalArgumentException(p + "wait-in-open-state must be whole seconds (it is the"
-                        + " Retry-After): " + waitInOpenState);
-            }
             requireRange(p + "permitted-calls-in-half-open-state", permittedCallsInHalfOpenState, 1, 1000);
             requireRange(p + "restart-check-interval", restartCheckInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
         }

@@ -3,6 +3,10 @@ package dev.bookmarks.gateway.resilience;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -16,9 +20,16 @@ import org.springframework.web.ErrorResponseException;
 public final class ShardCircuitBreakers {
 
     private final CircuitBreakerRegistry registry;
-    private final String retryAfterSeconds;
+    private final Duration waitInOpenState;
+    private final LongSupplier nanoTime;
+    /** When each shard's breaker last went to OPEN ({@link System#nanoTime()}). */
+    private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
 
     public ShardCircuitBreakers(ResilienceProperties.CircuitBreaker properties) {
+        this(properties, System::nanoTime);
+    }
+
+    ShardCircuitBreakers(ResilienceProperties.CircuitBreaker properties, LongSupplier nanoTime) {
         CircuitBreakerConfig config = CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(properties.slidingWindowSize())
@@ -30,7 +41,14 @@ public final class ShardCircuitBreakers {
                 .permittedNumberOfCallsInHalfOpenState(properties.permittedCallsInHalfOpenState())
                 .build();
         this.registry = CircuitBreakerRegistry.of(config);
-        this.retryAfterSeconds = Long.toString(properties.waitInOpenState().toSeconds());
+        this.waitInOpenState = properties.waitInOpenState();
+        this.nanoTime = nanoTime;
+        registry.getEventPublisher().onEntryAdded(added -> added.getAddedEntry().getEventPublisher()
+                .onStateTransition(event -> {
+                    if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                        openedAt.put(event.getCircuitBreakerName(), nanoTime.getAsLong());
+                    }
+                }));
     }
 
     public CircuitBreakerRegistry registry() {
@@ -49,9 +67,23 @@ public final class ShardCircuitBreakers {
                 || state == CircuitBreaker.State.METRICS_ONLY;
     }
 
-    /** The 503 for a call the shard's breaker did not permit. */
+    /** The 503 for a call the shard's breaker did not permit, with {@link #retryAfterSeconds(String)}. */
     public ErrorResponseException open(String shardId) {
-        return new ShardCircuitOpenException(shardId, retryAfterSeconds);
+        return new ShardCircuitOpenException(shardId, Long.toString(retryAfterSeconds(shardId)));
+    }
+
+    /**
+     * The whole seconds until the shard's open breaker lets a probe through: what is left of
+     * {@code wait-in-open-state} since it opened, rounded up, at least 1 (a half-open breaker whose probes are
+     * all out, or one whose wait is over but that no call has moved on yet, answers 1).
+     */
+    long retryAfterSeconds(String shardId) {
+        Long opened = openedAt.get(shardId);
+        if (opened == null || forShard(shardId).getState() != CircuitBreaker.State.OPEN) {
+            return 1;
+        }
+        long leftNanos = waitInOpenState.toNanos() - (nanoTime.getAsLong() - opened);
+        return Math.max(1, (leftNanos + 999_999_999L) / 1_000_000_000L);
     }
 
     /** The answer to a call refused by an open (or half-open and busy) breaker; never retried. */

@@ -31,7 +31,8 @@ class ResiliencePropertiesTest {
         for (Map<String, String> bad : java.util.List.of(
                 Map.of(p + "circuit-breaker.failure-rate-threshold", "0"),
                 Map.of(p + "circuit-breaker.failure-rate-threshold", "101"),
-                Map.of(p + "circuit-breaker.wait-in-open-state", "1500ms"),
+                Map.of(p + "circuit-breaker.wait-in-open-state", "500ms"),
+                Map.of(p + "circuit-breaker.wait-in-open-state", "11m"),
                 Map.of(p + "circuit-breaker.minimum-number-of-calls", "0"),
                 Map.of(p + "circuit-breaker.restart-check-interval", "50ms"),
                 Map.of(p + "circuit-breaker.restart-check-interval", "2m"),
