@@ -6,6 +6,7 @@ import dev.bookmarks.client.Bookmark;
 import dev.bookmarks.client.BookmarkDraft;
 import dev.bookmarks.client.BookmarksClient;
 import dev.bookmarks.client.Page;
+import dev.bookmarks.client.Sleeper;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -135,7 +136,7 @@ class FaultIT {
                 .requestTimeout(Duration.ofSeconds(10))
                 .random(new Random(seed))
                 .sleeper(wait -> {
-                    Thread.sleep(wait.toMillis());
+                    Sleeper.SYSTEM.sleep(wait);
                     Load load = currentLoad.get();
                     if (load != null) {
                         load.attempts.add(new Attempt(currentUser.get(), System.nanoTime()));
