@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,10 +55,10 @@ import tools.jackson.databind.json.JsonMapper;
  * (wrapping around when there are fewer addresses than attempts): a retry never goes back to the address that
  * just failed while another one is left, and an address whose connect failed in the last
  * {@link Builder#connectFailurePause} goes after the others. It retries on a connect failure or connect
- * timeout, a request timeout, any other I/O error (connection reset, closed before the answer), on 502, 503 and 504, and on a
- * 409 with {@code Retry-After} to a POST (its own earlier attempt still running at the shard); it
- * waits for {@code Retry-After} (seconds or an HTTP date, capped by {@link Builder#maxRetryAfter}) when the
- * answer has one, and otherwise for an exponential backoff with full jitter. Every POST carries an
+ * timeout, a request timeout, any other I/O error (connection reset, closed before the answer), on 502, 503
+ * and 504, and on a 409 with {@code Retry-After} to a POST (its own earlier attempt still running at the
+ * shard); it waits for {@code Retry-After} (seconds or an HTTP date, capped by {@link Builder#maxRetryAfter})
+ * when the answer has one, and otherwise for an exponential backoff with full jitter. Every POST carries an
  * {@code Idempotency-Key} (a random UUID) that stays the same on all attempts of that call, so every call,
  * POST included, is safe to retry. A certificate the trust store refuses is never retried.
  *
@@ -282,7 +283,7 @@ public final class BookmarksClient {
             // Stable: the shuffled order stays among the usable addresses and among the paused ones.
             Instant now = clock.instant();
             pausedUntil.values().removeIf(until -> !until.isAfter(now));
-            java.util.Set<InetAddress> paused = java.util.Set.copyOf(pausedUntil.keySet());
+            Set<InetAddress> paused = Set.copyOf(pausedUntil.keySet());
             all.sort(Comparator.comparing(paused::contains));
         }
         return all;

@@ -94,7 +94,7 @@ final class RestartedShardProbe implements SmartLifecycle {
         } catch (RuntimeException e) {
             return; // Its state moved on meanwhile (a call found the wait over): nothing to do.
         }
-        Counter.builder(METRIC).description("Open breakers let probe because their shard restarted")
+        Counter.builder(METRIC).description("Open breakers moved to half-open because their shard restarted")
                 .tag("shard", shardId).register(meters).increment();
         log.info("Shard {} restarted (started at {}): its breaker lets probes through now", shardId, startedAt);
     }
