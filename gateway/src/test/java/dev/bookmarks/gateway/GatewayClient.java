@@ -63,7 +63,17 @@ final class GatewayClient {
         return new String[] {"Authorization", "Bearer " + token};
     }
 
-    private static String[] concat(String[] headers, String... more) {
+    /** A development token for {@code user} from the local profile's {@code /auth/dev-token}. */
+    String devToken(String user) {
+        Reply reply = post("/auth/dev-token", "{\"userId\":\"" + user + "\"}");
+        if (reply.status() != 200) {
+            throw new AssertionError("dev-token for " + user + ": " + reply.status() + " " + reply.text());
+        }
+        return reply.json().get("token").asString();
+    }
+
+    /** {@code headers} followed by {@code more}. */
+    static String[] concat(String[] headers, String... more) {
         String[] all = new String[headers.length + more.length];
         System.arraycopy(headers, 0, all, 0, headers.length);
         System.arraycopy(more, 0, all, headers.length, more.length);

@@ -2,13 +2,11 @@ package dev.bookmarks.gateway;
 
 import static dev.bookmarks.gateway.GatewayClient.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.gateway.GatewayClient.Reply;
 import dev.bookmarks.gateway.StubShard.Received;
 import dev.bookmarks.registry.Heartbeats;
 import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingStore.WriteResult;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
@@ -18,9 +16,6 @@ import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestVerifier;
 import dev.bookmarks.signing.RequestVerifier.Verdict;
 import dev.bookmarks.testing.redis.RealRedisExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -110,18 +105,20 @@ class GatewayRoutingIT {
     @BeforeEach
     void twoShardsOwnTheRing() {
         client = new GatewayClient(port);
-        ring = publish(List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1)));
+        ring = TestRings.publish(store, watcher,
+                List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1)));
         shardA.reset();
         shardB.reset();
     }
 
     @Test
     void sendsEachUsersRequestsToTheShardThatOwnsTheUserAndReturnsItsAnswer() {
-        List<String> usersOfA = usersOf(ring, "s-a", 3);
-        List<String> usersOfB = usersOf(ring, "s-b", 3);
+        List<String> usersOfA = TestRings.usersOf(ring, "s-a", 3);
+        List<String> usersOfB = TestRings.usersOf(ring, "s-b", 3);
 
         for (String user : concat(usersOfA, usersOfB)) {
-            Reply reply = client.get("/api/users/" + user + "/bookmarks?tag=java&q=a%20b", bearer(token(user)));
+            Reply reply = client.get("/api/users/" + user + "/bookmarks?tag=java&q=a%20b",
+                    bearer(client.devToken(user)));
 
             assertThat(reply.status()).as(reply.text()).isEqualTo(200);
             assertThat(reply.header("X-Shard")).isEqualTo(ring.ownerOf(user).id());
@@ -137,10 +134,10 @@ class GatewayRoutingIT {
 
     @Test
     void signsTheUserAndRingEpochSoThatTheShardCanVerifyThemAndTakesNoClientCopies() {
-        String user = usersOf(ring, "s-a", 1).get(0);
+        String user = TestRings.usersOf(ring, "s-a", 1).get(0);
 
         Reply reply = client.send("PUT", "/api/users/" + user + "/bookmarks/b-1?x=1", "{\"url\":\"https://example.com\"}",
-                concat(bearer(token(user)),
+                GatewayClient.concat(bearer(client.devToken(user)),
                         "Content-Type", "application/json",
                         "X-Bookmarks-User", "mallory",
                         "x-bookmarks-epoch", "999",
@@ -158,9 +155,9 @@ class GatewayRoutingIT {
 
     @Test
     void stripsHopByHopHeadersAndTheTokenAndReplacesForwardingHeadersFromAnUntrustedClient() {
-        String user = usersOf(ring, "s-b", 1).get(0);
+        String user = TestRings.usersOf(ring, "s-b", 1).get(0);
 
-        Reply reply = client.get("/api/users/" + user + "/tags", concat(bearer(token(user)),
+        Reply reply = client.get("/api/users/" + user + "/tags", GatewayClient.concat(bearer(client.devToken(user)),
                 "Connection", "keep-alive, X-Hop",
                 "X-Hop", "connection-specific",
                 "Keep-Alive", "timeout=5",
@@ -183,7 +180,7 @@ class GatewayRoutingIT {
 
     @Test
     void refusesATokenForAnotherUsersPathWith403AndForwardsNothing() {
-        Reply reply = client.get("/api/users/bob/bookmarks", bearer(token("alice")));
+        Reply reply = client.get("/api/users/bob/bookmarks", bearer(client.devToken("alice")));
 
         assertThat(reply.status()).isEqualTo(403);
         assertThat(reply.isProblem()).isTrue();
@@ -195,7 +192,7 @@ class GatewayRoutingIT {
         Instant now = Instant.now();
         String expired = mint(DEV_TOKEN_KEY, "alice", now.minus(Duration.ofHours(2)), now.minus(Duration.ofHours(1)));
         String otherKey = mint("some-other-key-that-is-also-32-bytes-long", "alice", now, now.plus(Duration.ofHours(1)));
-        String tampered = token("alice").replaceFirst("\\.[^.]+\\.", "." + java.util.Base64.getUrlEncoder()
+        String tampered = client.devToken("alice").replaceFirst("\\.[^.]+\\.", "." + java.util.Base64.getUrlEncoder()
                 .withoutPadding().encodeToString("{\"sub\":\"alice\",\"iss\":\"bookmarks-local\"}".getBytes(
                         StandardCharsets.UTF_8)) + ".");
 
@@ -217,7 +214,7 @@ class GatewayRoutingIT {
 
     @Test
     void refusesAPathThatNamesNoValidUserWith400Problems() {
-        String token = bearer(token("alice"))[1];
+        String token = bearer(client.devToken("alice"))[1];
         for (String path : List.of("/api/users/al%20ice/bookmarks", "/api/users/" + "a".repeat(65) + "/tags",
                 "/api/users/al%69ce/bookmarks", "/api/users/alice%2Fbob/tags", "/api/users/alice/../bob/tags")) {
             Reply reply = client.get(path, "Authorization", token);
@@ -230,14 +227,14 @@ class GatewayRoutingIT {
 
     @Test
     void rereadsTheRingAndRetriesOnceWhenAShardAnswers421() {
-        String user = usersOf(ring, "s-a", 1).get(0);
+        String user = TestRings.usersOf(ring, "s-a", 1).get(0);
         Ring before = ring;
         // The shard learns of a new ring that moves the user to s-b before the gateway does.
-        shardA.answerNextWith(421, () -> write(before, List.of(Shard.active("s-a", shardA.url(), 1)
+        shardA.answerNextWith(421, () -> TestRings.write(store, before, List.of(Shard.active("s-a", shardA.url(), 1)
                 .withState(ShardState.DRAINING), Shard.active("s-b", shardB.url(), 1))));
 
         Reply reply = client.post("/api/users/" + user + "/bookmarks", "{\"url\":\"https://example.org\"}",
-                bearer(token(user)));
+                bearer(client.devToken(user)));
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         assertThat(reply.header("X-Shard")).isEqualTo("s-b");
@@ -251,10 +248,10 @@ class GatewayRoutingIT {
 
     @Test
     void answers503WhenTheShardStillRefusesAfterTheOneRetry() {
-        String user = usersOf(ring, "s-a", 1).get(0);
+        String user = TestRings.usersOf(ring, "s-a", 1).get(0);
         shardA.answerAlwaysWith(421);
 
-        Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(token(user)));
+        Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(client.devToken(user)));
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.isProblem()).isTrue();
@@ -266,10 +263,11 @@ class GatewayRoutingIT {
 
     @Test
     void answersAnUnreachableShardWithAFast503AndTriesNoOtherShard() {
-        ring = publish(List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1),
-                Shard.active("s-c", "http://127.0.0.1:" + closedPort(), 1)));
-        String user = usersOf(ring, "s-c", 1).get(0);
-        String token = token(user);
+        ring = TestRings.publish(store, watcher, List.of(Shard.active("s-a", shardA.url(), 1),
+                Shard.active("s-b", shardB.url(), 1),
+                Shard.active("s-c", "http://127.0.0.1:" + TestRings.closedPort(), 1)));
+        String user = TestRings.usersOf(ring, "s-c", 1).get(0);
+        String token = client.devToken(user);
 
         long start = System.nanoTime();
         Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(token));
@@ -285,10 +283,10 @@ class GatewayRoutingIT {
     @Test
     void keepsSendingUsersToTheirShardWhenItsHeartbeatHasStopped() {
         heartbeats.beat("s-b", URI.create(shardB.url()), Instant.now());
-        String user = usersOf(ring, "s-a", 1).get(0);
+        String user = TestRings.usersOf(ring, "s-a", 1).get(0);
         assertThat(heartbeats.liveness(List.of("s-a", "s-b")).get("s-a").alive()).isFalse();
 
-        Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(token(user)));
+        Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(client.devToken(user)));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(shardA.received()).hasSize(1);
@@ -298,10 +296,10 @@ class GatewayRoutingIT {
     @Test
     void showsOnTheManagementPortWhereEachUserIsRoutedAndOnlyThere() {
         GatewayClient management = new GatewayClient(managementPort);
-        for (String user : concat(usersOf(ring, "s-a", 2), usersOf(ring, "s-b", 2))) {
+        for (String user : concat(TestRings.usersOf(ring, "s-a", 2), TestRings.usersOf(ring, "s-b", 2))) {
             shardA.reset();
             shardB.reset();
-            client.get("/api/users/" + user + "/bookmarks", bearer(token(user)));
+            client.get("/api/users/" + user + "/bookmarks", bearer(client.devToken(user)));
             StubShard reached = shardA.received().isEmpty() ? shardB : shardA;
 
             JsonNode route = management.get("/actuator/route/" + user).json();
@@ -314,7 +312,7 @@ class GatewayRoutingIT {
         Reply invalid = management.get("/actuator/route/al%20ice");
         assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.isProblem()).isTrue();
-        assertThat(client.get("/actuator/route/alice", bearer(token("alice"))).status()).isNotEqualTo(200);
+        assertThat(client.get("/actuator/route/alice", bearer(client.devToken("alice"))).status()).isNotEqualTo(200);
     }
 
     @Test
@@ -365,12 +363,6 @@ class GatewayRoutingIT {
                 received.header(GatewayHeaders.TIMESTAMP), received.header(GatewayHeaders.SIGNATURE));
     }
 
-    private String token(String user) {
-        Reply reply = client.post("/auth/dev-token", "{\"userId\":\"" + user + "\"}");
-        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
-        return reply.json().get("token").asString();
-    }
-
     private static String mint(String key, String subject, Instant issuedAt, Instant expiresAt) {
         NimbusJwtEncoder encoder = NimbusJwtEncoder.withSecretKey(
                 new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256")).algorithm(MacAlgorithm.HS256).build();
@@ -380,50 +372,9 @@ class GatewayRoutingIT {
                 .getTokenValue();
     }
 
-    /** Writes the next ring with these shards and waits until the gateway routes by it. */
-    private Ring publish(List<Shard> shards) {
-        Ring next = write(store.read().orElse(null), shards);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> watcher.current().map(Ring::epoch).orElse(0L) >= next.epoch());
-        return next;
-    }
-
-    private Ring write(Ring current, List<Shard> shards) {
-        Ring next = current == null ? Ring.create(1024, shards) : current.rebalance(shards);
-        WriteResult result = store.compareAndSet(current == null ? 0 : current.epoch(), next);
-        assertThat(result).isInstanceOf(WriteResult.Written.class);
-        return next;
-    }
-
-    private static List<String> usersOf(Ring ring, String shardId, int count) {
-        List<String> users = new ArrayList<>();
-        for (int i = 0; i < 10_000 && users.size() < count; i++) {
-            if (ring.ownerOf("user-" + i).id().equals(shardId)) {
-                users.add("user-" + i);
-            }
-        }
-        assertThat(users).as("users of " + shardId).hasSize(count);
-        return users;
-    }
-
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static List<String> concat(List<String> first, List<String> second) {
         List<String> all = new ArrayList<>(first);
         all.addAll(second);
-        return all;
-    }
-
-    private static String[] concat(String[] first, String... second) {
-        String[] all = new String[first.length + second.length];
-        System.arraycopy(first, 0, all, 0, first.length);
-        System.arraycopy(second, 0, all, first.length, second.length);
         return all;
     }
 }

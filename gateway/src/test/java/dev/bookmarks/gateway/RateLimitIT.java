@@ -87,8 +87,8 @@ class RateLimitIT {
     @Test
     @Order(1)
     void answers429WithRetryAfterOnceAUsersBurstIsSpentAndLeavesOtherUsersAlone() {
-        String alice = token("alice");
-        String bob = token("bob");
+        String alice = client.devToken("alice");
+        String bob = client.devToken("bob");
 
         // SCG's bucket refills in whole seconds, so a burst that straddles a second boundary may
         // earn one more token: three are allowed at once, a fourth only if the clock ticks over, and
@@ -120,7 +120,7 @@ class RateLimitIT {
     @Test
     @Order(2)
     void keepsRoutingWithoutALimitWhileRedisIsDown() {
-        String carol = token("carol");
+        String carol = client.devToken("carol");
         redis.get().kill();
 
         for (int i = 0; i < 6; i++) {
@@ -132,11 +132,5 @@ class RateLimitIT {
             assertThat(took).isLessThan(Duration.ofSeconds(1));
         }
         assertThat(shard.received()).hasSize(6);
-    }
-
-    private String token(String user) {
-        Reply reply = client.post("/auth/dev-token", "{\"userId\":\"" + user + "\"}");
-        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
-        return reply.json().get("token").asString();
     }
 }

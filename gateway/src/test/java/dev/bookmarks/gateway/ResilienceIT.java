@@ -9,19 +9,14 @@ import dev.bookmarks.gateway.StubShard.Received;
 import dev.bookmarks.gateway.resilience.ShardCircuitBreakers;
 import dev.bookmarks.registry.Heartbeats;
 import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingStore.WriteResult;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,9 +102,10 @@ class ResilienceIT {
     @BeforeEach
     void twoShardsOwnTheRing() {
         client = new GatewayClient(port);
-        ring = publish(List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1)));
-        userOfA = usersOf(ring, "s-a", 1).get(0);
-        userOfB = usersOf(ring, "s-b", 1).get(0);
+        ring = TestRings.publish(store, watcher,
+                List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1)));
+        userOfA = TestRings.usersOf(ring, "s-a", 1).get(0);
+        userOfB = TestRings.usersOf(ring, "s-b", 1).get(0);
         breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);
         shardA.reset();
         shardB.reset();
@@ -118,7 +114,7 @@ class ResilienceIT {
     @Test
     void opensTheBreakerAfterFailuresThenAnswers503AtOnceWithoutContactingTheShardAndSparesTheOtherShard() {
         openBreakerOfShardA();
-        String token = token(userOfA);
+        String token = client.devToken(userOfA);
 
         long start = System.nanoTime();
         Reply refused = client.get("/api/users/" + userOfA + "/bookmarks", bearer(token));
@@ -130,7 +126,7 @@ class ResilienceIT {
         assertThat(took).isLessThan(Duration.ofMillis(500));
         assertThat(shardA.received()).as("an open breaker sends nothing, and retries nothing").isEmpty();
 
-        Reply other = client.get("/api/users/" + userOfB + "/bookmarks", bearer(token(userOfB)));
+        Reply other = client.get("/api/users/" + userOfB + "/bookmarks", bearer(client.devToken(userOfB)));
         assertThat(other.status()).as(other.text()).isEqualTo(200);
         assertThat(other.header("X-Shard")).isEqualTo("s-b");
 
@@ -147,7 +143,7 @@ class ResilienceIT {
     @Test
     void closesTheBreakerAgainOnceTheShardRecovers() {
         openBreakerOfShardA();
-        String token = token(userOfA);
+        String token = client.devToken(userOfA);
 
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
                 assertThat(client.get("/api/users/" + userOfA + "/bookmarks", bearer(token)).status())
@@ -161,7 +157,7 @@ class ResilienceIT {
     void retriesAGetOnceWhenTheShardAnswers503() {
         shardA.answerNextWith(503, () -> { });
 
-        Reply reply = client.get("/api/users/" + userOfA + "/bookmarks", bearer(token(userOfA)));
+        Reply reply = client.get("/api/users/" + userOfA + "/bookmarks", bearer(client.devToken(userOfA)));
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         assertThat(reply.header("X-Shard")).isEqualTo("s-a");
@@ -176,7 +172,7 @@ class ResilienceIT {
         shardA.answerNextWith(503, () -> { });
 
         Reply reply = client.post("/api/users/" + userOfA + "/bookmarks", "{\"url\":\"https://example.org\"}",
-                bearer(token(userOfA)));
+                bearer(client.devToken(userOfA)));
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(shardA.received()).hasSize(1);
@@ -185,7 +181,7 @@ class ResilienceIT {
     @Test
     void retriesAPostWithAnIdempotencyKeyAndSendsTheSameBodyAndKey() {
         shardA.answerNextWith(503, () -> { });
-        String[] headers = concat(bearer(token(userOfA)), "Idempotency-Key", "k-1");
+        String[] headers = GatewayClient.concat(bearer(client.devToken(userOfA)), "Idempotency-Key", "k-1");
 
         Reply reply = client.post("/api/users/" + userOfA + "/bookmarks", "{\"url\":\"https://example.org\"}",
                 headers);
@@ -198,10 +194,11 @@ class ResilienceIT {
 
     @Test
     void retriesAConnectFailureAndThenAnswers503WithRetryAfter() {
-        ring = publish(List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1),
-                Shard.active("s-c", "http://127.0.0.1:" + closedPort(), 1)));
-        String user = usersOf(ring, "s-c", 1).get(0);
-        String token = token(user);
+        ring = TestRings.publish(store, watcher, List.of(Shard.active("s-a", shardA.url(), 1),
+                Shard.active("s-b", shardB.url(), 1),
+                Shard.active("s-c", "http://127.0.0.1:" + TestRings.closedPort(), 1)));
+        String user = TestRings.usersOf(ring, "s-c", 1).get(0);
+        String token = client.devToken(user);
         double before = meter("bookmarks_gateway_retries_total{decision=\"retried\",reason=\"connect\"");
 
         Reply reply = client.get("/api/users/" + user + "/bookmarks", bearer(token));
@@ -231,14 +228,14 @@ class ResilienceIT {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN));
         assertThat(meter("bookmarks_gateway_circuit_restart_probes_total")).isEqualTo(1);
-        Reply served = client.get("/api/users/" + userOfA + "/bookmarks", bearer(token(userOfA)));
+        Reply served = client.get("/api/users/" + userOfA + "/bookmarks", bearer(client.devToken(userOfA)));
         assertThat(served.status()).as(served.text()).isEqualTo(200);
         assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
     private void openBreakerOfShardA() {
         shardA.answerAlwaysWith(500);
-        String token = token(userOfA);
+        String token = client.devToken(userOfA);
         for (int i = 0; i < 4; i++) {
             assertThat(client.get("/api/users/" + userOfA + "/bookmarks", bearer(token)).status()).isEqualTo(500);
         }
@@ -256,47 +253,5 @@ class ResilienceIT {
             }
         }
         return sum;
-    }
-
-    private String token(String user) {
-        Reply reply = client.post("/auth/dev-token", "{\"userId\":\"" + user + "\"}");
-        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
-        return reply.json().get("token").asString();
-    }
-
-    private Ring publish(List<Shard> shards) {
-        Ring current = store.read().orElse(null);
-        Ring next = current == null ? Ring.create(1024, shards) : current.rebalance(shards);
-        WriteResult result = store.compareAndSet(current == null ? 0 : current.epoch(), next);
-        assertThat(result).isInstanceOf(WriteResult.Written.class);
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> watcher.current().map(Ring::epoch).orElse(0L) >= next.epoch());
-        return next;
-    }
-
-    static List<String> usersOf(Ring ring, String shardId, int count) {
-        List<String> users = new ArrayList<>();
-        for (int i = 0; i < 10_000 && users.size() < count; i++) {
-            if (ring.ownerOf("user-" + i).id().equals(shardId)) {
-                users.add("user-" + i);
-            }
-        }
-        assertThat(users).as("users of " + shardId).hasSize(count);
-        return users;
-    }
-
-    private static int closedPort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String[] concat(String[] first, String... second) {
-        String[] all = new String[first.length + second.length];
-        System.arraycopy(first, 0, all, 0, first.length);
-        System.arraycopy(second, 0, all, first.length, second.length);
-        return all;
     }
 }
