@@ -1,6 +1,7 @@
 package dev.bookmarks.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.client.Bookmark;
 import dev.bookmarks.client.BookmarkDraft;
@@ -55,7 +56,8 @@ import tools.jackson.databind.json.JsonMapper;
  * 10 s, 5 is a rolling restart, 6 loses a POST's answer in a proxy ({@link LossyTlsProxy}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@Timeout(value = 6, unit = TimeUnit.MINUTES)
+// A guard against a hang, not a figure: on an idle machine each scenario takes 20-60 s.
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
 class FaultIT {
 
     static final String HOST = "bookmarks.fault.test";
@@ -75,7 +77,10 @@ class FaultIT {
 
     static LocalStack stack;
     static BookmarksClient client;
-    /** For the rolling restart: keeps retrying (Retry-After, backoff up to 1 s) for up to about two minutes. */
+    /**
+     * For the rolling restart and the read-backs: keeps retrying (Retry-After, backoff up to 1 s) for up to about
+     * five minutes, far longer than a restart takes on a slow machine (8-10 s idle, 30-76 s seen on a busy one).
+     */
     static BookmarksClient patient;
     static HttpClient direct;
     static HttpClient plain;
@@ -107,7 +112,7 @@ class FaultIT {
         client = clientFor(HOST, 1).maxAttempts(3)
                 .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
                 .maxRetryAfter(Duration.ofMillis(200)).build();
-        patient = clientFor(HOST, 5).maxAttempts(120)
+        patient = clientFor(HOST, 5).maxAttempts(300)
                 .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
                 .maxRetryAfter(Duration.ofSeconds(1)).build();
         flaky = FlakyShardProxy.start(options.shardPorts().get(stack.shards().indexOf(stack.shards().stream()
@@ -182,10 +187,12 @@ class FaultIT {
 
     @Test
     @Order(2)
-    void killMinus9OfOneShardFor10sFailsOnlyItsUsersFastAndLosesNoAcknowledgedWrite() throws Exception {
+    void killMinus9OfOneShardFor10sFailsOnlyItsUsersAndAnOpenBreakerAnswers503WithoutContactingTheShard()
+            throws Exception {
         int index = 1;
         String deadShard = LocalStack.shardId(index);
         Service victim = stack.shards().get(index);
+        int deadPort = victim.port();
         String deadUser = users.stream().filter(u -> shardOf.get(u).equals(deadShard)).findFirst().orElseThrow();
         String liveUser = users.stream().filter(u -> !shardOf.get(u).equals(deadShard)).findFirst().orElseThrow();
         List<Integer> liveGateways = IntStream.range(0, stack.gateways().size())
@@ -194,29 +201,57 @@ class FaultIT {
             assertThat(probe(g, liveUser).status).isEqualTo(200);
         }
         List<String> probeReport = Collections.synchronizedList(new ArrayList<>());
-        List<Long> openProbeMillis = Collections.synchronizedList(new ArrayList<>());
-        List<Integer> openProbeStatuses = Collections.synchronizedList(new ArrayList<>());
+        List<Probe> openProbes = Collections.synchronizedList(new ArrayList<>());
+        List<Long> connectionsWhileOpen = Collections.synchronizedList(new ArrayList<>());
         AtomicReference<String> restarted = new AtomicReference<>("not restarted");
         Load load = run("s2", client, Duration.ofSeconds(4), RUN, () -> {
             long killedAt = System.nanoTime();
             boolean exited = stack.kill(victim);
             probeReport.add(victim.name() + " pid " + victim.pid() + " killed (exited " + exited + ")");
+            // Opens 0.35-1.3 s after the kill on an idle machine; the bound is for a slow one.
+            long openDeadline = killedAt + Duration.ofSeconds(40).toNanos();
             for (int g : liveGateways) {
-                long deadline = killedAt + Duration.ofSeconds(8).toNanos();
                 String state = "";
-                while (System.nanoTime() < deadline && !"OPEN".equals(state = breakerState(g, deadShard))) {
+                while (System.nanoTime() < openDeadline && !"OPEN".equals(state = breakerState(g, deadShard))) {
                     sleep(50);
                 }
                 probeReport.add(String.format("gateway-%d breaker %s after %d ms", g + 1, state,
                         (System.nanoTime() - killedAt) / 1_000_000));
-                if ("OPEN".equals(state)) {
-                    for (int i = 0; i < 10; i++) {
+            }
+            // Every breaker is open: from now until the first of them may let a probe through, nothing may connect
+            // to the shard's port. A probe answered with Retry-After n was sent at least n - 1 s before its
+            // gateway's breaker can leave OPEN (n is the rest of the wait, rounded up), which bounds the window by
+            // the gateways' own clocks rather than by this machine's speed.
+            try (CountingListener listener = CountingListener.bind(deadPort)) {
+                long windowEnd = Long.MAX_VALUE;
+                probing:
+                for (int round = 0; round < 5; round++) {
+                    for (int g : liveGateways) {
+                        long sent = System.nanoTime();
+                        if (sent >= windowEnd) {
+                            break probing;
+                        }
                         Probe p = probe(g, deadUser);
-                        openProbeMillis.add(p.millis);
-                        openProbeStatuses.add(p.status);
+                        openProbes.add(p);
+                        if (p.retryAfterSeconds() >= 1) {
+                            windowEnd = Math.min(windowEnd, sent + (p.retryAfterSeconds() - 1) * 1_000_000_000L);
+                        }
                         sleep(20);
                     }
                 }
+                long closedAt = Math.min(System.nanoTime(), windowEnd);
+                listener.acceptedAt().stream().filter(at -> at < closedAt).forEach(connectionsWhileOpen::add);
+                // The witness itself: a connection to the shard's address is counted.
+                int before = listener.acceptedAt().size();
+                try (java.net.Socket control = new java.net.Socket(InetAddress.getLoopbackAddress(), deadPort)) {
+                    await().atMost(Duration.ofSeconds(30))
+                            .until(() -> listener.acceptedAt().size() > before);
+                }
+                probeReport.add(String.format("listener on the dead shard's port %d for %d ms while every breaker was"
+                                + " open: %d connections", deadPort, (closedAt - sent0(openProbes, killedAt)) / 1_000_000,
+                        connectionsWhileOpen.size()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("could not listen on the dead shard's port " + deadPort, e);
             }
             long left = killedAt + Duration.ofSeconds(10).toNanos() - System.nanoTime();
             sleep(Math.max(0, left / 1_000_000));
@@ -225,10 +260,10 @@ class FaultIT {
             restarted.set(String.format("restarted at %.1f s after the kill, ready in %.1f s",
                     (restartBegin - killedAt) / 1e9, (System.nanoTime() - restartBegin) / 1e9));
         });
-        // The dead shard's users are served again once each gateway's breaker lets probes through (<= 10 s).
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // The dead shard's users are served again once each gateway's breaker lets probes through (at once when the
+        // restarted shard's heartbeat arrives, else after the breaker's 10 s): 0.1-2.1 s on an idle machine.
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         int consecutive = 0;
-        long recoveredAfter = -1;
         long waitBegin = System.nanoTime();
         currentToken.set(tokens.get(deadUser));
         currentLoad.remove();
@@ -241,24 +276,42 @@ class FaultIT {
                 sleep(250);
             }
         }
-        recoveredAfter = (System.nanoTime() - waitBegin) / 1_000_000;
+        long recoveredAfter = (System.nanoTime() - waitBegin) / 1_000_000;
         ReadBack readBack = readBack(load);
-        List<Long> sorted = new ArrayList<>(openProbeMillis);
-        Collections.sort(sorted);
+        List<Long> millis = openProbes.stream().map(Probe::millis).sorted().toList();
         System.out.printf("[FaultIT] scenario 2 (kill -9 %s at 4 s for 10 s, load %d s): %s; %s; %s; "
-                        + "503 probes while open: %d, statuses %s, ms %s; dead shard's users served again %d ms after the"
-                        + " load (10 in a row: %s); %s%n", deadShard, RUN.toSeconds(), String.join(", ", probeReport),
-                restarted.get(), load.summary(deadShard), sorted.size(), new java.util.TreeSet<>(openProbeStatuses), sorted,
-                recoveredAfter, consecutive >= 10, readBack);
+                        + "probes while open: %d, statuses %s, Retry-After %s, ms p50 %d p99 %d max %d %s;"
+                        + " dead shard's users served again %d ms after the load (10 in a row: %s); %s%n", deadShard,
+                RUN.toSeconds(), String.join(", ", probeReport), restarted.get(), load.summary(deadShard),
+                millis.size(), new java.util.TreeSet<>(openProbes.stream().map(Probe::status).toList()),
+                new java.util.TreeSet<>(openProbes.stream().map(Probe::retryAfterSeconds).toList()), pick(millis, 0.5),
+                pick(millis, 0.99), pick(millis, 1.0), millis, recoveredAfter, consecutive >= 10, readBack);
         assertThat(restarted.get()).startsWith("restarted");
+        assertThat(probeReport).as("every live gateway's breaker opened").filteredOn(line -> line.startsWith("gateway-"))
+                .hasSize(liveGateways.size()).allSatisfy(line -> assertThat(line).contains("breaker OPEN"));
         assertThat(load.failuresOutside(deadShard)).as("failures of other shards' users: %s", load.failureSamples).isZero();
         assertThat(load.opsOutside(deadShard)).isGreaterThan(100);
-        assertThat(openProbeStatuses).as("probes while the breaker was open").isNotEmpty().containsOnly(503);
-        // 90% rather than all: one GC pause of a gateway on a loaded two-core machine must not fail the run.
-        assertThat(sorted.get((int) Math.ceil(sorted.size() * 0.9) - 1)).as("p90 of 503 latency (ms) with the breaker open: %s",
-                sorted).isLessThanOrEqualTo(100);
+        assertThat(openProbes).as("probes while every breaker was open").hasSizeGreaterThanOrEqualTo(liveGateways.size())
+                .allSatisfy(p -> {
+                    assertThat(p.status()).isEqualTo(503);
+                    assertThat(p.contentType()).startsWith("application/problem+json");
+                    assertThat(p.retryAfterSeconds()).as("Retry-After: the rest of the breaker's wait").isBetween(1L, 10L);
+                });
+        assertThat(openProbes.stream().map(Probe::gateway).distinct()).as("gateways probed while open")
+                .containsExactlyInAnyOrderElementsOf(liveGateways);
+        assertThat(connectionsWhileOpen).as("connections to the dead shard's port while every breaker was open").isEmpty();
         assertThat(consecutive).as("dead shard's users served again after the restart").isGreaterThanOrEqualTo(10);
         assertNoneLostOrDuplicated(readBack);
+    }
+
+    /** When the first probe of the open window was sent ({@code fallback} if none was). */
+    private static long sent0(List<Probe> probes, long fallback) {
+        return probes.isEmpty() ? fallback : probes.get(0).sentAt();
+    }
+
+    /** The {@code q} quantile of sorted values (nearest rank), -1 when there are none. */
+    private static long pick(List<Long> sorted, double q) {
+        return sorted.isEmpty() ? -1 : sorted.get((int) Math.max(0, Math.ceil(q * sorted.size()) - 1));
     }
 
     @Test
@@ -584,8 +637,9 @@ class FaultIT {
     }
 
     /**
-     * Runs the load through {@code via} for at least {@code length} and until the fault is done (at most three
-     * minutes in all); {@code fault} runs on its own thread {@code faultAt} into the run.
+     * Runs the load through {@code via} for at least {@code length} and until the fault is done (at most eight
+     * minutes in all, a bound for a stuck fault rather than a figure); {@code fault} runs on its own thread
+     * {@code faultAt} into the run.
      */
     static Load run(String scenario, BookmarksClient via, Duration faultAt, Duration length, Runnable fault)
             throws Exception {
@@ -593,7 +647,7 @@ class FaultIT {
         AtomicBoolean faultDone = new AtomicBoolean();
         long start = System.nanoTime();
         long end = start + length.toNanos();
-        long hardEnd = start + Duration.ofMinutes(3).toNanos();
+        long hardEnd = start + Duration.ofMinutes(8).toNanos();
         List<Future<?>> workers = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) {
             int thread = t;
@@ -624,9 +678,9 @@ class FaultIT {
                 return null;
             });
             for (Future<?> worker : workers) {
-                worker.get(4, TimeUnit.MINUTES);
+                worker.get(10, TimeUnit.MINUTES);
             }
-            faultFuture.get(1, TimeUnit.MINUTES);
+            faultFuture.get(2, TimeUnit.MINUTES);
         } finally {
             chaos.shutdownNow();
         }
@@ -705,7 +759,7 @@ class FaultIT {
             }));
         }
         for (Future<?> read : reads) {
-            read.get(120, TimeUnit.SECONDS);
+            read.get(6, TimeUnit.MINUTES);
         }
         List<String> lost = new ArrayList<>();
         load.acked.forEach((url, userAndId) -> {
@@ -729,20 +783,24 @@ class FaultIT {
 
     // ---- probes -----------------------------------------------------------------------------------------
 
-    record Probe(int status, long millis) {
+    /** One probe's answer: status, Content-Type, Retry-After (-1 if absent or not whole seconds), when and how long. */
+    record Probe(int gateway, int status, String contentType, long retryAfterSeconds, long sentAt, long millis) {
     }
 
-    /** One GET of the user's bookmarks straight to gateway {@code index}, no retry; status and wall time. */
+    /** One GET of the user's bookmarks straight to gateway {@code index}, no retry. */
     static Probe probe(int index, String user) {
         long begin = System.nanoTime();
         try {
-            int status = direct.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl(index) + "/api/users/" + user
-                            + "/bookmarks?limit=1")).timeout(Duration.ofSeconds(10))
+            HttpResponse<Void> answer = direct.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl(index)
+                            + "/api/users/" + user + "/bookmarks?limit=1")).timeout(Duration.ofSeconds(10))
                     .header("Authorization", "Bearer " + tokens.get(user)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-            return new Probe(status, (System.nanoTime() - begin) / 1_000_000);
+                    HttpResponse.BodyHandlers.discarding());
+            long retryAfter = answer.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,9}"))
+                    .map(Long::parseLong).orElse(-1L);
+            return new Probe(index, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(""),
+                    retryAfter, begin, (System.nanoTime() - begin) / 1_000_000);
         } catch (Exception e) {
-            return new Probe(-1, (System.nanoTime() - begin) / 1_000_000);
+            return new Probe(index, -1, e.toString(), -1, begin, (System.nanoTime() - begin) / 1_000_000);
         }
     }
 
