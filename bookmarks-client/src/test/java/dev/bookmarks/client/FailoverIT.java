@@ -28,6 +28,12 @@ class FailoverIT {
     private static final StubGateway.Responder CREATED = (exchange, seen) ->
             StubGateway.json(exchange, 201, StubGateway.bookmarkJson(UUID.randomUUID().toString(), "https://example.com"));
 
+    /**
+     * Connect and request timeouts for tests that are not about them: far beyond what a loopback
+     * stub takes even on a busy machine. A refused connect or a reset fails at once regardless.
+     */
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
+
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final Queue<Duration> sleeps = new ConcurrentLinkedQueue<>();
 
@@ -56,6 +62,8 @@ class FailoverIT {
                     return all;
                 })
                 .random(new Random(seed))
+                .connectTimeout(GENEROUS)
+                .requestTimeout(GENEROUS)
                 .sleeper(sleeps::add);
     }
 
@@ -261,11 +269,14 @@ class FailoverIT {
         responders.put("127.0.0.3", CREATED);
         List<StubGateway> stubs = start(responders);
         holder.add(stubs.get(0));
+        // The timeout that detects the stall is also all the healthy gateway gets to answer: 5 s is
+        // far beyond a loopback stub's answer, while each stalled attempt costs the test that long.
         BookmarksClient client = client(stubs.get(0).port(), List.of("127.0.0.2", "127.0.0.3"), 11)
-                .requestTimeout(Duration.ofSeconds(2)).build();
+                .requestTimeout(Duration.ofSeconds(5)).build();
         for (int i = 0; i < 4; i++) {
             client.create("alice", BookmarkDraft.of("https://example.com"));
         }
+        assertThat(stubs.get(0).seen).as("attempts that stalled").isNotEmpty();
         assertThat(stubs.get(1).seen).hasSize(4);
         // Each stalled attempt was retried with the same key on the other address.
         for (StubGateway.Seen stalled : stubs.get(0).seen) {

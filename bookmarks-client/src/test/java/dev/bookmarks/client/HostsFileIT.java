@@ -45,6 +45,7 @@ class HostsFileIT {
             Queue<Duration> sleeps = new ConcurrentLinkedQueue<>();
             BookmarksClient client = BookmarksClient.builder(URI.create("https://bookmarks.test:" + stubs.get(0).port()))
                     .token("t").trustCertificate(identity.certificatePem()).random(new Random(9))
+                    .connectTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(30))
                     .sleeper(sleeps::add).maxAttempts(3).build();
             for (int i = 0; i < 10; i++) {
                 client.create("alice", BookmarkDraft.of("https://example.com"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** TLS: the client trusts exactly the given certificate and checks the host name. */
 class TlsIT {
+
+    /** Timeouts far beyond a loopback TLS handshake even on a busy machine; no test here is about them. */
+    private static final Duration GENEROUS = Duration.ofSeconds(30);
 
     @TempDir
     static Path dir;
@@ -45,7 +49,8 @@ class TlsIT {
 
     private BookmarksClient client(int port, Path trusted) {
         return BookmarksClient.builder(URI.create("https://127.0.0.1:" + port)).token("t")
-                .trustCertificate(trusted).sleeper(d -> { }).build();
+                .trustCertificate(trusted).connectTimeout(GENEROUS).requestTimeout(GENEROUS)
+                .sleeper(d -> { }).build();
     }
 
     @Test
@@ -79,7 +84,7 @@ class TlsIT {
     void refusesASelfSignedServerWithTheDefaultTrustStore() throws Exception {
         StubGateway gateway = start(local);
         BookmarksClient client = BookmarksClient.builder(URI.create("https://127.0.0.1:" + gateway.port()))
-                .sleeper(d -> { }).build();
+                .connectTimeout(GENEROUS).requestTimeout(GENEROUS).sleeper(d -> { }).build();
         assertThatThrownBy(() -> client.tags("alice")).isInstanceOf(BookmarksException.class);
         assertThat(gateway.seen).isEmpty();
     }

@@ -23,8 +23,10 @@ final class RegistryClients implements AutoCloseable {
     }
 
     ConfigurableApplicationContext start(String redisUrl, String... properties) {
+        // Generous timeouts: an outage shows at once anyway (the connection drops, commands are
+        // rejected while disconnected, connects are refused), and a slow machine must not fail a command.
         List<String> all = new ArrayList<>(List.of("spring.data.redis.url=" + redisUrl,
-                "spring.data.redis.timeout=1s", "spring.data.redis.connect-timeout=1s",
+                "spring.data.redis.timeout=30s", "spring.data.redis.connect-timeout=30s",
                 "spring.main.banner-mode=off"));
         all.addAll(List.of(properties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(ClientOnly.class)

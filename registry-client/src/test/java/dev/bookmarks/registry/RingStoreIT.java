@@ -89,7 +89,7 @@ class RingStoreIT {
         int written = 0;
         String winner = null;
         for (int i = 0; i < writers; i++) {
-            WriteResult result = results.get(i).get(10, TimeUnit.SECONDS);
+            WriteResult result = results.get(i).get(60, TimeUnit.SECONDS);
             if (result instanceof WriteResult.Written) {
                 written++;
                 winner = "http://127.0.0.1:" + (10000 + i);

@@ -34,7 +34,7 @@ class BootstrapIT {
             int shards = run == 3 ? 4 : 3;
             try (ConfigurableApplicationContext registry = start(shards)) {
                 RingStore store = registry.getBean(RingStore.class);
-                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> store.readEpoch() >= 1);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> store.readEpoch() >= 1);
                 Ring ring = store.read().orElseThrow();
                 byte[] bytes = ring.toBytes();
                 if (first == null) {

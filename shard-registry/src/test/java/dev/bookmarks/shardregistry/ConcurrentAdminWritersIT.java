@@ -3,6 +3,7 @@ package dev.bookmarks.shardregistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ class ConcurrentAdminWritersIT {
 
     private static final int WRITERS = 8;
     private static final int CHANGES_EACH = 200;
+    private static final Duration WRITERS_BOUND = Duration.ofMinutes(30);
 
     @RegisterExtension
     static final RealRedisExtension redis = new RealRedisExtension();
@@ -52,7 +54,8 @@ class ConcurrentAdminWritersIT {
     @Test
     void acceptsExactlyTheChangesWhoseExpectedEpochHeldAndRefusesTheRestWith409() throws Exception {
         AdminClient admin = AdminClient.as(managementPort, "admin", "admin-secret");
-        org.awaitility.Awaitility.await().until(() -> admin.get("/actuator/ring").status() == 200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> admin.get("/actuator/ring").status() == 200);
         long startEpoch = admin.epoch();
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -85,19 +88,26 @@ class ConcurrentAdminWritersIT {
                 return null;
             }));
         }
+        long started = System.nanoTime();
         go.countDown();
-        for (Future<?> writer : writers) {
-            writer.get(5, TimeUnit.MINUTES);
-        }
         pool.shutdown();
+        // Only a guard against a hang: the run takes minutes on a busy machine, since every
+        // accepted change makes the ring (and each later read of it) bigger.
+        assertThat(pool.awaitTermination(WRITERS_BOUND.toMinutes(), TimeUnit.MINUTES))
+                .as("all writers done within %s", WRITERS_BOUND).isTrue();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        for (Future<?> writer : writers) {
+            writer.get();
+        }
 
         JsonNode ring = admin.get("/actuator/ring").json();
         Set<String> inRing = new HashSet<>();
         for (JsonNode shard : ring.get("shards")) {
             inRing.add(shard.get("id").asString());
         }
-        System.out.printf("%d writers x %d changes: %d accepted, %d refused with 409, final epoch %d%n",
-                WRITERS, CHANGES_EACH, accepted.size(), refused.size(), ring.get("epoch").asLong());
+        System.out.printf("[ConcurrentAdminWritersIT] %d writers x %d changes in %d ms: %d accepted, %d refused with 409,"
+                + " final epoch %d%n", WRITERS, CHANGES_EACH, elapsed.toMillis(), accepted.size(), refused.size(),
+                ring.get("epoch").asLong());
 
         assertThat(unexpected).isEmpty();
         assertThat(accepted.size() + refused.size()).isEqualTo(WRITERS * CHANGES_EACH);

@@ -22,7 +22,10 @@ import org.springframework.test.context.ActiveProfiles;
         "bookmarks.shard.id=s-test",
         "bookmarks.shard.url=http://127.0.0.1:9",
         "bookmarks.shard.trust.enabled=false",
-        "bookmarks.shard.ownership.enabled=false"})
+        "bookmarks.shard.ownership.enabled=false",
+        // The longest lease allowed: a key a test marks in progress (or a create still running)
+        // stays so for the whole test, however slow the machine; lease expiry is tested on a MutableClock.
+        "bookmarks.shard.idempotency.lease=10m"})
 @ActiveProfiles("test")
 abstract class RunningShard implements ShardTest {
 

@@ -83,7 +83,7 @@ class GatewayTrustIT {
         if (store.readEpoch() == 0) {
             store.compareAndSet(0, RING);
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> watcher.current().isPresent());
+        await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
         gateway = new GatewayClient(port, SECRET, RING.epoch());
         own = userOwnedBy("s-1");
         foreign = userOwnedBy("s-2");
@@ -182,8 +182,9 @@ class GatewayTrustIT {
         assertThat(GatewayClient.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + managementPort + "/actuator/health/readiness")).build()).statusCode())
                 .isEqualTo(200);
-        await().atMost(Duration.ofSeconds(5)).until(() -> heartbeats.liveness(List.of("s-1")).get("s-1").alive());
-        assertThat(heartbeats.liveness(List.of("s-1")).get("s-1").url()).isEqualTo(URI.create("http://127.0.0.1:9001"));
+        Heartbeats.Liveness live = await().atMost(Duration.ofSeconds(30))
+                .until(() -> heartbeats.liveness(List.of("s-1")).get("s-1"), Heartbeats.Liveness::alive);
+        assertThat(live.url()).isEqualTo(URI.create("http://127.0.0.1:9001"));
     }
 
     private JsonNode shard() {

@@ -13,7 +13,7 @@ final class Commands {
 
     static String send(RealRedis redis, String... command) {
         try {
-            return Resp.call(Endpoint.plain(redis.host(), redis.port()), Duration.ofSeconds(5),
+            return Resp.call(Endpoint.plain(redis.host(), redis.port()), Duration.ofSeconds(30),
                     command);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

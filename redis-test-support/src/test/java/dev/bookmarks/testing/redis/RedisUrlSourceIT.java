@@ -85,7 +85,7 @@ class RedisUrlSourceIT {
 
         Endpoint asDefaultUser =
                 Endpoint.parse("redis://default:s3cret@127.0.0.1:" + server.port());
-        assertThat(Resp.call(asDefaultUser, Duration.ofSeconds(5), "DBSIZE")).isEqualTo("0");
+        assertThat(Resp.call(asDefaultUser, Duration.ofSeconds(30), "DBSIZE")).isEqualTo("0");
         assertThatThrownBy(() -> fromUrl("redis://:hunter2@127.0.0.1:" + server.port()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("redis://***@127.0.0.1:" + server.port())
