@@ -26,7 +26,7 @@ public final class RealRedis implements AutoCloseable {
      */
     public static final String REDIS_URL = "REDIS_URL";
 
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     private final String url;
     private final Endpoint endpoint;

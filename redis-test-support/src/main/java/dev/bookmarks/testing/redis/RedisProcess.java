@@ -24,8 +24,9 @@ final class RedisProcess {
 
     static final String HOST = "127.0.0.1";
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(10);
+    // Bounds for a slow, busy machine (a start takes ~50 ms idle), not figures.
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration TERM_GRACE = Duration.ofSeconds(5);
     private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
     private static final Duration POLL = Duration.ofMillis(20);
