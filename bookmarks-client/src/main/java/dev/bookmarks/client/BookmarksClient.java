@@ -206,6 +206,8 @@ public final class BookmarksClient {
         List<InetAddress> order = addresses();
         HttpResponse<String> lastResponse = null;
         IOException lastError = null;
+        // What each failed attempt met, for the message when no gateway answered: one line per address tried.
+        List<String> failures = new ArrayList<>();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             InetAddress address = order.get((attempt - 1) % order.size());
             HttpRequest.Builder request = HttpRequest.newBuilder(uri(address, path, query))
@@ -250,6 +252,7 @@ public final class BookmarksClient {
                 }
                 lastError = e;
                 lastResponse = null;
+                failures.add(address.getHostAddress() + ": " + describe(e));
                 wait = backoff(attempt);
             }
             if (attempt < maxAttempts) {
@@ -265,7 +268,7 @@ public final class BookmarksClient {
             throw problem(lastResponse, null);
         }
         throw new BookmarksException(0, "no gateway answered",
-                maxAttempts + " attempt(s) to " + order + ", last: " + describe(lastError), null, lastError);
+                maxAttempts + " attempt(s) to " + order + ": " + String.join("; ", failures), null, lastError);
     }
 
     private List<InetAddress> addresses() {
