@@ -1,6 +1,7 @@
 package dev.bookmarks.shard.bookmarks;
 
 import dev.bookmarks.ring.UserIds;
+import dev.bookmarks.shard.security.GatewayIdentity;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -24,8 +25,10 @@ import org.springframework.web.bind.annotation.RestController;
  * The bookmark API of DESIGN.md ("Requests and headers"), as a shard serves it behind the
  * gateways. By the time a request gets here the gateway's signature was verified and this shard
  * owns the user's slot (filters in {@code dev.bookmarks.shard.security} and
- * {@code dev.bookmarks.shard.ownership}); this class checks that the user id is well-formed and
- * leaves the rest to {@link BookmarkInput}, {@link ListQuery} and {@link BookmarkService}.
+ * {@code dev.bookmarks.shard.ownership}); this class serves the user the gateway vouched for, checks
+ * that the path names that very user (403 otherwise: a second check of the signature filter's, on the
+ * value the handler actually received) and that it is well-formed, and leaves the rest to
+ * {@link BookmarkInput}, {@link ListQuery} and {@link BookmarkService}.
  *
  * <p>Errors are RFC 9457 problems ({@link BookmarkExceptionHandler}) naming the offending field.
  */
@@ -48,8 +51,9 @@ final class BookmarkController {
      * marked {@value #REPLAYED}{@code : true}.
      */
     @PostMapping(path = "/bookmarks", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<byte[]> create(@PathVariable String userId, HttpServletRequest request) throws IOException {
-        UserIds.requireValid(userId);
+    ResponseEntity<byte[]> create(@PathVariable("userId") String pathUser, HttpServletRequest request)
+            throws IOException {
+        String userId = user(pathUser, request);
         // Raw header lines: a binding would drop an empty value, and that is a key to refuse, not no key.
         Optional<IdempotencyKey> key =
                 IdempotencyKey.fromHeader(Collections.list(request.getHeaders(IdempotencyKey.HEADER)));
@@ -66,25 +70,25 @@ final class BookmarkController {
 
     /** One page of the user's bookmarks, newest first ({@link ListQuery} has the parameters). */
     @GetMapping("/bookmarks")
-    BookmarkPage list(@PathVariable String userId, @RequestParam(required = false) String tag,
+    BookmarkPage list(@PathVariable("userId") String pathUser, @RequestParam(required = false) String tag,
             @RequestParam(required = false) String q, @RequestParam(required = false) String limit,
-            @RequestParam(required = false) String cursor) {
-        UserIds.requireValid(userId);
+            @RequestParam(required = false) String cursor, HttpServletRequest request) {
+        String userId = user(pathUser, request);
         return bookmarks.list(userId, ListQuery.of(userId, tag, q, limit, cursor));
     }
 
     /** The user's bookmark, or 404. */
     @GetMapping("/bookmarks/{id}")
-    BookmarkView get(@PathVariable String userId, @PathVariable String id) {
-        UserIds.requireValid(userId);
+    BookmarkView get(@PathVariable("userId") String pathUser, @PathVariable String id, HttpServletRequest request) {
+        String userId = user(pathUser, request);
         return bookmarks.get(userId, BookmarkIds.parse(id));
     }
 
     /** Replaces the bookmark's url, title, tags and notes (absent ones become empty): 200 or 404. */
     @PutMapping(path = "/bookmarks/{id}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    BookmarkView replace(@PathVariable String userId, @PathVariable String id, HttpServletRequest request)
+    BookmarkView replace(@PathVariable("userId") String pathUser, @PathVariable String id, HttpServletRequest request)
             throws IOException {
-        UserIds.requireValid(userId);
+        String userId = user(pathUser, request);
         UUID bookmarkId = BookmarkIds.parse(id);
         BookmarkInput input = BookmarkInput.from(RequestBodies.readJson(request));
         return bookmarks.replace(userId, bookmarkId, input);
@@ -92,16 +96,33 @@ final class BookmarkController {
 
     /** Deletes the bookmark: 204, also when it is already gone (deletes are idempotent). */
     @DeleteMapping("/bookmarks/{id}")
-    ResponseEntity<Void> delete(@PathVariable String userId, @PathVariable String id) {
-        UserIds.requireValid(userId);
+    ResponseEntity<Void> delete(@PathVariable("userId") String pathUser, @PathVariable String id,
+            HttpServletRequest request) {
+        String userId = user(pathUser, request);
         bookmarks.delete(userId, BookmarkIds.parse(id));
         return ResponseEntity.noContent().build();
     }
 
     /** The user's tags with how many bookmarks carry each, most used first, then by tag. */
     @GetMapping("/tags")
-    List<TagCount> tags(@PathVariable String userId) {
-        UserIds.requireValid(userId);
+    List<TagCount> tags(@PathVariable("userId") String pathUser, HttpServletRequest request) {
+        String userId = user(pathUser, request);
         return bookmarks.tags(userId);
+    }
+
+    /**
+     * The user this request serves: the one the gateway vouched for ({@link GatewayIdentity}), which the path
+     * must name exactly (403 otherwise); the path's user only when trust checks are off (the test profile).
+     */
+    private static String user(String pathUser, HttpServletRequest request) {
+        UserIds.requireValid(pathUser);
+        GatewayIdentity identity = GatewayIdentity.of(request);
+        if (identity == null) {
+            return pathUser;
+        }
+        if (!identity.userId().equals(pathUser)) {
+            throw BookmarkProblems.anotherUser();
+        }
+        return identity.userId();
     }
 }

@@ -38,6 +38,13 @@ final class BookmarkProblems {
                 List.of(new FieldError("id", "no such bookmark")));
     }
 
+    /** 403: the path names another user than the one the gateway vouched for. */
+    static ErrorResponseException anotherUser() {
+        return problem(HttpStatus.FORBIDDEN, "Another user's bookmarks",
+                "the gateway vouched for a different user than the one this path names",
+                List.of(new FieldError("userId", "not the user the gateway vouched for")));
+    }
+
     /** 413: the body is over {@link RequestBodies#MAX_BYTES} bytes. */
     static ErrorResponseException tooLarge() {
         return problem(HttpStatus.CONTENT_TOO_LARGE, "Request body too large",

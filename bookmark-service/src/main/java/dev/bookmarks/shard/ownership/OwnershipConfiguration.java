@@ -23,7 +23,7 @@ class OwnershipConfiguration {
         FilterRegistrationBean<SlotOwnershipFilter> registration =
                 new FilterRegistrationBean<>(new SlotOwnershipFilter(watcher, shard.id()));
         registration.setOrder(ORDER);
-        registration.addUrlPatterns("/api/*");
+        registration.addUrlPatterns("/*");
         boolean enabled = environment.getProperty("bookmarks.shard.ownership.enabled", Boolean.class, true);
         if (!enabled && !Arrays.asList(environment.getActiveProfiles()).contains("test")) {
             throw new IllegalStateException("bookmarks.shard.ownership.enabled=false is allowed only under the test profile");

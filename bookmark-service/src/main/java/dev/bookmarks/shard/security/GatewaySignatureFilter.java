@@ -15,9 +15,11 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Lets an API request through only if a gateway signed it for exactly this request (401
- * otherwise), and only for the user the gateway vouched for (403 when the path names another).
- * The verified user and epoch are left in the request as {@link GatewayIdentity}.
+ * Lets a request on the public port through only if a gateway signed it for exactly this request (401
+ * otherwise), and only for the user the gateway vouched for (403 when the path names another). It runs
+ * for every request, whatever its path, after {@link CanonicalPathFilter}: the raw path it verifies and
+ * reads the user from is then the path Spring MVC dispatches on. The verified user and epoch are left
+ * in the request as {@link GatewayIdentity}.
  */
 public final class GatewaySignatureFilter extends OncePerRequestFilter {
 
@@ -27,11 +29,6 @@ public final class GatewaySignatureFilter extends OncePerRequestFilter {
 
     public GatewaySignatureFilter(RequestVerifier verifier) {
         this.verifier = verifier;
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
     }
 
     @Override

@@ -395,8 +395,19 @@ interface BookmarkApiContract extends ShardTest {
     }
 
     @ParameterizedTest(name = "user \"{0}\"")
-    @ValueSource(strings = {"bad!user", "a%20b", "%C3%A9", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    @ValueSource(strings = {"bad!user", "a:b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
     default void aUserIdOutsideTheRuleAnswers400OnEveryCall(String user) {
+        assertEveryCallAnswers400(user, "userId");
+    }
+
+    /** Percent-encoding is refused before any handler decodes it: no path needs it (see CanonicalPaths). */
+    @ParameterizedTest(name = "user \"{0}\"")
+    @ValueSource(strings = {"a%20b", "%C3%A9", "%61lice", "alice%2F..%2Fbob"})
+    default void aPercentEncodedUserIdAnswers400NamingThePathOnEveryCall(String user) {
+        assertEveryCallAnswers400(user, "path");
+    }
+
+    private void assertEveryCallAnswers400(String user, String field) {
         String id = "/0190a5c2-7b1e-7c3d-9f00-1a2b3c4d5e6f";
         String bookmarks = "/api/users/" + user + "/bookmarks";
         String body = json("url", "https://example.com/");
@@ -411,7 +422,7 @@ interface BookmarkApiContract extends ShardTest {
         assertThat(replies).allSatisfy(reply -> {
             assertThat(reply.status()).as(reply.toString()).isEqualTo(400);
             assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
-            assertThat(reply.errorFields()).isEqualTo("userId");
+            assertThat(reply.errorFields()).isEqualTo(field);
         });
     }
 
