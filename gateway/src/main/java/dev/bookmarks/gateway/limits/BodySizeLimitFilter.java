@@ -31,8 +31,8 @@ import reactor.core.publisher.Mono;
  */
 public final class BodySizeLimitFilter implements WebFilter, Ordered {
 
-    /** Before Spring Security's filter chain (-100) and everything else. */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
+    /** Right after the canonical-path check, before Spring Security's filter chain (-100) and everything else. */
+    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
 
     private final long maxBytes;
 

@@ -85,6 +85,11 @@ public class EdgeSecurityConfiguration {
     }
 
     @Bean
+    CanonicalPathFilter canonicalPathFilter() {
+        return new CanonicalPathFilter();
+    }
+
+    @Bean
     IdentitySigningFilter identitySigningFilter(GatewayProperties properties) {
         return new IdentitySigningFilter(new RequestSigner(properties.secret(), Clock.systemUTC()));
     }
