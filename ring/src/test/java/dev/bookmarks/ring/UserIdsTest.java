@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class UserIdsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"a", "Z", "0", ".", "_", "-", "...", "-_-", "0O0o1lI", "l1Il1I",
+    @ValueSource(strings = {"a", "Z", "0", "_", "-", "...", ".a", "a.", ".-", "-_-", "0O0o1lI", "l1Il1I",
             "alice", "Alice.Smith-42_x",
             "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ.."})
     void acceptsIdsOfOneToSixtyFourAllowedCharacters(String id) {
@@ -26,6 +26,15 @@ class UserIdsTest {
         assertThatThrownBy(() -> UserIds.requireValid(id))
                 .isInstanceOf(InvalidUserIdException.class)
                 .hasMessageStartingWith("user ID must match [A-Za-z0-9._-]{1,64}: character ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".", ".."})
+    void rejectsTheDotSegmentsWhichNoUrlCanName(String id) {
+        assertThat(UserIds.isValid(id)).isFalse();
+        assertThatThrownBy(() -> UserIds.requireValid(id))
+                .isInstanceOf(InvalidUserIdException.class)
+                .hasMessage("user ID must match [A-Za-z0-9._-]{1,64} and not be . or ..: it is a dot segment");
     }
 
     @Test

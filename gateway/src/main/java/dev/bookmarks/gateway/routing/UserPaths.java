@@ -34,18 +34,13 @@ public final class UserPaths {
     /**
      * The user a path under {@value #PREFIX} names.
      *
-     * @throws ErrorResponseException 400 when the segment is not a valid user ID (the dot-segments
-     *     {@code .} and {@code ..} match the ID rule but would be resolved away by the shard's server,
-     *     so they are refused as well), 404 when the path is not under {@value #PREFIX}
+     * @throws ErrorResponseException 400 when the segment is not a valid user ID ({@link UserIds}, which
+     *     also refuses the dot segments), 404 when the path is not under {@value #PREFIX}
      */
     public static String requireUser(String rawPath) {
         String segment = userSegment(rawPath);
         if (segment == null) {
             throw Problems.of(HttpStatus.NOT_FOUND, "Not found", "only paths under " + PREFIX + "{userId} are served");
-        }
-        if (segment.equals(".") || segment.equals("..")) {
-            throw Problems.of(HttpStatus.BAD_REQUEST, "Invalid user ID",
-                    "user ID must match " + UserIds.PATTERN + " and not be a dot-segment");
         }
         try {
             return UserIds.requireValid(segment);
