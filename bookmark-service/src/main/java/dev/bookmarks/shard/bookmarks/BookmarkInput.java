@@ -22,9 +22,11 @@ import tools.jackson.databind.JsonNode;
  * <p>The rules (DESIGN.md, "Limits"); lengths count Unicode code points:
  * <ul>
  *   <li>{@code url}: required; surrounding white space is stripped; at most {@value #MAX_URL}
- *       characters; an absolute {@code http} or {@code https} URI with a host. Every other scheme
- *       ({@code javascript:}, {@code data:}, {@code file:}, ...) is refused, so a stored link can't
- *       run script or read local files when a client renders it.
+ *       characters; an absolute {@code http} or {@code https} URI with a host and no user information.
+ *       Every other scheme ({@code javascript:}, {@code data:}, {@code file:}, ...) is refused, so a
+ *       stored link can't run script or read local files when a client renders it; user information
+ *       is refused because it disguises the host ({@code https://bank.example@evil.example} goes to
+ *       {@code evil.example}).
  *   <li>{@code title}: optional (absent or null is ""); surrounding white space is stripped; at most
  *       {@value #MAX_TITLE} characters, no control characters (it is one line).
  *   <li>{@code notes}: optional (absent or null is ""); kept as sent; at most {@value #MAX_NOTES}
@@ -34,7 +36,9 @@ import tools.jackson.databind.JsonNode;
  *       distinct tags; kept and returned sorted.
  * </ul>
  * No string may hold an unpaired UTF-16 surrogate: it is not a character, and PostgreSQL would
- * refuse to store it.
+ * refuse to store it. No string may hold a bidirectional embedding, override or isolate control
+ * (U+202A-U+202E, U+2066-U+2069): they make text display in another order than it is stored
+ * ("Trojan Source"), so a title or tag could show one thing and be another.
  *
  * <p>Unknown members are refused (400 naming the member), so that a misspelt member ("tag",
  * "note") is not silently dropped, which for a PUT would erase data. The members a bookmark
@@ -160,6 +164,9 @@ record BookmarkInput(String url, String title, List<String> tags, String notes) 
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             return "must have a host name or address";
         }
+        if (uri.getRawUserInfo() != null) {
+            return "must not contain user information (user@host): it disguises the host";
+        }
         return null;
     }
 
@@ -221,8 +228,9 @@ record BookmarkInput(String url, String title, List<String> tags, String notes) 
     }
 
     /**
-     * Returns why {@code text} can't be stored, or null: an unpaired surrogate, or a control
-     * character (other than tab, line feed and carriage return where {@code multiline}).
+     * Returns why {@code text} can't be stored, or null: an unpaired surrogate, a control character
+     * (other than tab, line feed and carriage return where {@code multiline}), or a bidirectional
+     * embedding, override or isolate control.
      */
     static String textProblem(String text, boolean multiline) {
         for (int i = 0, position = 1; i < text.length(); position++) {
@@ -232,6 +240,9 @@ record BookmarkInput(String url, String title, List<String> tags, String notes) 
             }
             if (Character.isISOControl(c) && !(multiline && (c == '\t' || c == '\n' || c == '\r'))) {
                 return String.format("character %d is the control character U+%04X", position, c);
+            }
+            if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+                return String.format("character %d is the bidirectional control U+%04X", position, c);
             }
             i += Character.charCount(c);
         }

@@ -111,6 +111,29 @@ class BookmarkInputTest {
                 .isInstanceOf(ErrorResponseException.class);
     }
 
+    @Test
+    void urlsWithUserInformationAreRefusedBecauseTheyDisguiseTheHost() {
+        for (String bad : List.of("https://bank.example@evil.example/login", "http://user:pass@example.com/",
+                "https://@example.com/", "https://bank.example%40x@evil.example/")) {
+            assertThat(fields("{\"url\":" + JSON.writeValueAsString(bad) + "}")).as(bad).containsExactly("url");
+        }
+        assertThat(parse("{\"url\":\"https://example.com/a@b\"}").url()).isEqualTo("https://example.com/a@b");
+    }
+
+    @Test
+    void bidirectionalControlsAreRefusedInEveryTextField() {
+        for (int c : new int[] {0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069}) {
+            String sneaky = "invoice" + Character.toString(c) + "fdp.exe";
+            assertThat(BookmarkInput.textProblem(sneaky, true)).as("U+%04X", c)
+                    .isEqualTo(String.format("character 8 is the bidirectional control U+%04X", c));
+            assertThat(fields("{\"url\":\"https://e.example\",\"title\":" + JSON.writeValueAsString(sneaky)
+                    + ",\"notes\":" + JSON.writeValueAsString(sneaky) + ",\"tags\":[" + JSON.writeValueAsString(sneaky)
+                    + "]}")).as("U+%04X", c).containsExactlyInAnyOrder("title", "notes", "tags[0]");
+        }
+        // Letters of right-to-left scripts and the implicit marks are text, not overrides.
+        assertThat(BookmarkInput.textProblem("\u05e9\u05dc\u05d5\u05dd \u200f \u200e", false)).isNull();
+    }
+
     private static BookmarkInput parse(String json) {
         return BookmarkInput.from(JSON.readTree(json));
     }
