@@ -279,6 +279,11 @@ public final class LocalStack implements AutoCloseable {
         return options;
     }
 
+    /** Every service started, in start order (Redis, the registry, the shards, the gateways). */
+    public synchronized List<Service> services() {
+        return List.copyOf(started);
+    }
+
     public Service redis() {
         return redis;
     }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestSigner;
+import dev.bookmarks.signing.attack.PathAttacks;
+import dev.bookmarks.signing.attack.RawHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -202,6 +204,54 @@ class LocalStackSystemIT {
             assertThat(unsigned.statusCode()).as(shard.name() + ": " + unsigned.body()).isEqualTo(401);
             assertThat(unsigned.body()).doesNotContain("https://bookmarks.example/");
         }
+    }
+
+    @Test
+    void aShardRefusesEveryHostileSpellingOfAUsersPathAndLeaksNothing() {
+        for (Service shard : stack.shards()) {
+            String user = routes.entrySet().stream().filter(e -> e.getValue().equals(shard.name())).findFirst()
+                    .orElseThrow().getKey();
+            for (String target : PathAttacks.targeting(user, "mallory")) {
+                RawHttp.Answer answer = RawHttp.send(shard.port(), "GET", target, Map.of(), null);
+                assertThat(answer.status()).as("%s GET %s", shard.name(), target).isIn(400, 401, 403, 404);
+                assertThat(answer.raw()).as("%s GET %s", shard.name(), target).doesNotContain("https://bookmarks.example/");
+            }
+        }
+    }
+
+    /**
+     * Every port of the stack listens on a loopback address only (the local profile refuses anything else):
+     * read from the kernel's socket tables, as {@code ss -ltn} shows them.
+     */
+    @Test
+    void everyListenerOfTheStackIsOnLoopbackOnly() throws IOException {
+        Set<Integer> ports = new HashSet<>();
+        for (Service service : stack.services()) {
+            ports.add(service.port());
+            if (service.managementPort() != 0) {
+                ports.add(service.managementPort());
+            }
+        }
+        ports.remove(0);
+        List<String> listeners = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                String[] local = fields[1].split(":");
+                int port = Integer.parseInt(local[1], 16);
+                if (fields[3].equals("0A") && ports.contains(port)) { // 0A: LISTEN
+                    listeners.add(port + " " + local[0]);
+                }
+            }
+        }
+
+        assertThat(listeners.stream().map(l -> Integer.parseInt(l.split(" ")[0])).distinct())
+                .as("ports listening").containsExactlyInAnyOrderElementsOf(ports);
+        // /proc shows addresses as little-endian hex words: 127.x.y.z ends in 7F, also IPv4-mapped in tcp6
+        // (::ffff:127.x.y.z, a Java server's dual-stack socket); ::1 is the IPv6 loopback.
+        assertThat(listeners).as("listening addresses (port, kernel hex address)").allSatisfy(l -> assertThat(
+                l.split(" ")[1]).matches("(0000000000000000FFFF0000)?[0-9A-F]{6}7F|00000000000000000000000001000000"));
     }
 
     @Test
