@@ -142,6 +142,23 @@ class ResilienceIT {
     }
 
     @Test
+    void aShardAnswering500Or4xxToSomeRequestsKeepsItsBreakerClosedForEveryone() {
+        String token = client.devToken(userOfA);
+        shardA.answerAlwaysWith(500);
+        for (int i = 0; i < 6; i++) {
+            assertThat(client.get("/api/users/" + userOfA + "/bookmarks", bearer(token)).status()).isEqualTo(500);
+        }
+        shardA.answerAlwaysWith(400);
+        for (int i = 0; i < 6; i++) {
+            assertThat(client.get("/api/users/" + userOfA + "/bookmarks", bearer(token)).status()).isEqualTo(400);
+        }
+
+        assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(breakers.forShard("s-a").getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(shardA.received()).as("each answered by the shard itself, none retried").hasSize(12);
+    }
+
+    @Test
     void closesTheBreakerAgainOnceTheShardRecovers() {
         openBreakerOfShardA();
         String token = client.devToken(userOfA);
@@ -212,7 +229,6 @@ class ResilienceIT {
         assertThat(breakers.forShard("s-c").getMetrics().getNumberOfFailedCalls()).isEqualTo(2);
     }
 
-    /** Four 500s (not retried; failures for the breaker) open the breaker of s-a. */
     @Test
     void anOpenBreakerLetsProbesThroughOnceItsShardsHeartbeatAnnouncesARestart() {
         Instant firstStart = Instant.parse("2026-11-27T08:00:00Z");
@@ -234,11 +250,12 @@ class ResilienceIT {
         assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
+    /** Two GETs answered 503 (each tried twice: four failures of four calls) open the breaker of s-a. */
     private void openBreakerOfShardA() {
-        shardA.answerAlwaysWith(500);
+        shardA.answerAlwaysWith(503);
         String token = client.devToken(userOfA);
-        for (int i = 0; i < 4; i++) {
-            assertThat(client.get("/api/users/" + userOfA + "/bookmarks", bearer(token)).status()).isEqualTo(500);
+        for (int i = 0; i < 2; i++) {
+            assertThat(client.get("/api/users/" + userOfA + "/bookmarks", bearer(token)).status()).isEqualTo(503);
         }
         assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.OPEN);
         shardA.reset();

@@ -20,7 +20,10 @@ import reactor.core.publisher.Mono;
  * and no connection: an open breaker answers 503 with {@code Retry-After} at once.
  *
  * <p>Counted as failures: connect failures, timeouts, a connection closed before the answer, and
- * any 5xx the shard answers. A 4xx (421 included) is a success: the shard is working. An attempt
+ * the answers that say the shard (or what stands in front of it) is unavailable: 502, 503, 504. Any
+ * other answer is a success: the shard is working. That includes a 4xx (421 too) and a 500, which
+ * is one request's fault (a bug its input hit), so that no user can open a shard's breaker for
+ * everyone else by sending requests that fail. An attempt
  * that ends otherwise (an error of the gateway's own, or the client going away) gives its permission
  * back without being counted. The duration is the time to the shard's response headers.
  */
@@ -58,7 +61,7 @@ public final class ShardCircuitBreakerFilter implements GlobalFilter, Ordered {
                         long duration = breaker.getCurrentTimestamp() - start;
                         HttpStatusCode status = exchange.getResponse().getStatusCode();
                         boolean fromShard = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR) != null;
-                        if (fromShard && status != null && status.is5xxServerError()) {
+                        if (fromShard && status != null && isUnavailable(status)) {
                             breaker.onError(duration, breaker.getTimestampUnit(),
                                     new ShardErrorStatusException(route.shardId(), status.value()));
                         } else {
@@ -82,7 +85,13 @@ public final class ShardCircuitBreakerFilter implements GlobalFilter, Ordered {
                 });
     }
 
-    /** What the breaker records for a 5xx answer. */
+    /** Whether a shard's answer says it cannot serve now (502, 503, 504), rather than that one request failed. */
+    static boolean isUnavailable(HttpStatusCode status) {
+        int code = status.value();
+        return code == 502 || code == 503 || code == 504;
+    }
+
+    /** What the breaker records for an "unavailable" answer. */
     static final class ShardErrorStatusException extends RuntimeException {
 
         ShardErrorStatusException(String shardId, int status) {
