@@ -47,8 +47,7 @@ public class EdgeSecurityConfiguration {
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
             boolean refused = e instanceof OAuth2AuthenticationException;
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, refused
-                    ? "the bearer token was refused: " + ((OAuth2AuthenticationException) e).getError().getDescription()
-                    : "a bearer token is required");
+                    ? refusal((OAuth2AuthenticationException) e) : "a bearer token is required");
             problem.setTitle("Unauthenticated");
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.WWW_AUTHENTICATE, refused ? "Bearer error=\"invalid_token\"" : "Bearer");
@@ -76,6 +75,17 @@ public class EdgeSecurityConfiguration {
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable);
         return http.build();
+    }
+
+    /**
+     * Why a token was refused, in one of two fixed sentences: the decoder's own message can quote the token's
+     * content or the parser's internals, which an error body must not echo to whoever sent it. Expiry is told
+     * apart because a client answers it differently (it renews the token instead of signing in again).
+     */
+    static String refusal(OAuth2AuthenticationException e) {
+        String description = e.getError().getDescription();
+        boolean expired = description != null && description.contains("Jwt expired at ");
+        return expired ? "the bearer token has expired" : "the bearer token is not valid";
     }
 
     /** Requests Spring Security's firewall refuses (encoded slashes, {@code ..}, ...) get a problem too. */
