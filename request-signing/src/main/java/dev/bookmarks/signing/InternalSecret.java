@@ -1,8 +1,11 @@
 package dev.bookmarks.signing;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The secret gateways and shards share. Configured as text: {@code base64:...} for random bytes
@@ -47,6 +50,25 @@ public final class InternalSecret {
 
     byte[] bytes() {
         return bytes.clone();
+    }
+
+    /**
+     * A key for another purpose, derived from this secret so that one configured secret serves several uses
+     * without any two sharing a key: HMAC-SHA256(secret, "bookmarks/" + purpose), one block of HKDF-Expand
+     * (RFC 5869) with the secret as the pseudorandom key. The secret itself never leaves this class.
+     *
+     * @param purpose a fixed label, e.g. {@code "page-cursor/v2"}
+     * @return a 32-byte HMAC-SHA256 key
+     */
+    public SecretKeySpec derive(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(bytes, "HmacSHA256"));
+            return new SecretKeySpec(mac.doFinal(("bookmarks/" + purpose).getBytes(StandardCharsets.UTF_8)),
+                    "HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every Java platform has HmacSHA256", e);
+        }
     }
 
     @Override

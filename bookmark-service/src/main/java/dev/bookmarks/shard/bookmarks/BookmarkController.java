@@ -40,9 +40,11 @@ final class BookmarkController {
     static final String REPLAYED = "Idempotent-Replayed";
 
     private final BookmarkService bookmarks;
+    private final PageCursors cursors;
 
-    BookmarkController(BookmarkService bookmarks) {
+    BookmarkController(BookmarkService bookmarks, PageCursors cursors) {
         this.bookmarks = bookmarks;
+        this.cursors = cursors;
     }
 
     /**
@@ -74,7 +76,7 @@ final class BookmarkController {
             @RequestParam(required = false) String q, @RequestParam(required = false) String limit,
             @RequestParam(required = false) String cursor, HttpServletRequest request) {
         String userId = user(pathUser, request);
-        return bookmarks.list(userId, ListQuery.of(userId, tag, q, limit, cursor));
+        return bookmarks.list(userId, ListQuery.of(cursors, userId, tag, q, limit, cursor));
     }
 
     /** The user's bookmark, or 404. */

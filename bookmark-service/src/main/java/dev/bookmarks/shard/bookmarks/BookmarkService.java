@@ -30,14 +30,16 @@ final class BookmarkService {
     private final TransactionTemplate transaction;
     private final JsonMapper json;
     private final Clock clock;
+    private final PageCursors cursors;
 
     BookmarkService(BookmarkStore store, IdempotencyRecords keys, PlatformTransactionManager transactions,
-            JsonMapper json, Clock clock) {
+            JsonMapper json, Clock clock, PageCursors cursors) {
         this.store = store;
         this.keys = keys;
         this.transaction = new TransactionTemplate(transactions);
         this.json = json;
         this.clock = clock;
+        this.cursors = cursors;
     }
 
     /**
@@ -135,7 +137,7 @@ final class BookmarkService {
         String next = null;
         if (more) {
             Bookmark last = page.get(page.size() - 1);
-            next = new PageCursor(last.createdAt().toInstant(), last.id()).encode(userId, query.tag(), query.q());
+            next = cursors.encode(new PageCursor(last.createdAt().toInstant(), last.id()), userId, query.tag(), query.q());
         }
         return new BookmarkPage(page.stream().map(BookmarkView::of).toList(), next);
     }

@@ -1,5 +1,7 @@
 package dev.bookmarks.shard.bookmarks;
 
+import dev.bookmarks.shard.security.TrustProperties;
+import dev.bookmarks.signing.InternalSecret;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -37,8 +39,23 @@ final class BookmarksConfiguration {
 
     @Bean
     BookmarkService bookmarkService(BookmarkStore store, IdempotencyRecords keys,
-            PlatformTransactionManager transactions, JsonMapper json, ObjectProvider<Clock> clocks) {
-        return new BookmarkService(store, keys, transactions, json, clock(clocks));
+            PlatformTransactionManager transactions, JsonMapper json, ObjectProvider<Clock> clocks,
+            PageCursors cursors) {
+        return new BookmarkService(store, keys, transactions, json, clock(clocks), cursors);
+    }
+
+    /**
+     * Page cursors are authenticated with keys derived from the internal secrets the shards share with the
+     * gateways (newest first), so every shard accepts every shard's cursors and a secret rotation keeps them
+     * valid. Without a secret (trust checks off: the test profile) a random key of this process is used.
+     */
+    @Bean
+    PageCursors pageCursors(TrustProperties trust) {
+        if (trust.secrets().isEmpty()) {
+            return PageCursors.withRandomKey();
+        }
+        return new PageCursors(trust.secrets().stream()
+                .map(secret -> InternalSecret.parse(secret).derive("page-cursor/v2")).toList());
     }
 
     private static Clock clock(ObjectProvider<Clock> clocks) {

@@ -15,7 +15,7 @@ import java.util.List;
  *   <li>{@code limit}: the page size, an integer from 1 to {@value #MAX_LIMIT}; absent or empty:
  *       {@value #DEFAULT_LIMIT}.
  *   <li>{@code cursor}: the {@code nextCursor} of the previous page, issued for the same user,
- *       tag and q ({@link PageCursor}); absent for the first page.
+ *       tag and q ({@link PageCursors}); absent for the first page.
  * </ul>
  *
  * @param tag the normalised tag, or null
@@ -34,7 +34,7 @@ record ListQuery(String tag, String q, int limit, PageCursor after) {
      *
      * @throws org.springframework.web.ErrorResponseException 400 listing each bad parameter
      */
-    static ListQuery of(String userId, String tag, String q, String limit, String cursor) {
+    static ListQuery of(PageCursors cursors, String userId, String tag, String q, String limit, String cursor) {
         List<FieldError> errors = new ArrayList<>();
         String normalizedTag = null;
         if (tag != null && !tag.isEmpty()) {
@@ -70,7 +70,7 @@ record ListQuery(String tag, String q, int limit, PageCursor after) {
         }
         PageCursor after = cursor == null || cursor.isEmpty()
                 ? null
-                : PageCursor.decode(cursor, userId, normalizedTag, search);
+                : cursors.decode(cursor, userId, normalizedTag, search);
         return new ListQuery(normalizedTag, search, size, after);
     }
 

@@ -47,7 +47,7 @@ interface BookmarkStoreContract extends ShardTest {
             service.create(user, input("https://example.com/" + i, List.of("t")), Optional.empty(), "/");
         }
 
-        List<String> all = ids(service.list(user, ListQuery.of(user, null, null, "100", null)));
+        List<String> all = ids(service.list(user, ListQuery.of(bean(PageCursors.class), user, null, null, "100", null)));
         List<String> paged = pageThrough(service, user, null);
         List<String> pagedByTag = pageThrough(service, user, "t");
 
@@ -208,7 +208,7 @@ interface BookmarkStoreContract extends ShardTest {
         List<String> all = new ArrayList<>();
         String cursor = null;
         do {
-            BookmarkPage page = service.list(user, ListQuery.of(user, tag, null, "2", cursor));
+            BookmarkPage page = service.list(user, ListQuery.of(bean(PageCursors.class), user, tag, null, "2", cursor));
             all.addAll(ids(page));
             seen.addAll(ids(page));
             cursor = page.nextCursor();
@@ -231,6 +231,6 @@ interface BookmarkStoreContract extends ShardTest {
 
     private BookmarkService service(MutableClock clock) {
         return new BookmarkService(bean(BookmarkStore.class), records(clock), bean(PlatformTransactionManager.class),
-                bean(JsonMapper.class), clock);
+                bean(JsonMapper.class), clock, bean(PageCursors.class));
     }
 }
