@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Who may use the management port ({@code bookmarks.registry.admin.users}). Passwords are stored
  * encoded, with the encoder's id as prefix ({@code {bcrypt}...}); {@code {noop}} is accepted only
- * for local development. Roles: {@code ADMIN} changes the ring, {@code VIEWER} only reads it.
+ * under the local profile ({@link AdminSecurityConfiguration#requireEncodedPasswords}). Roles: {@code ADMIN} changes the ring, {@code VIEWER} only reads it.
  */
 @ConfigurationProperties("bookmarks.registry.admin")
 public record AdminProperties(@DefaultValue List<User> users) {

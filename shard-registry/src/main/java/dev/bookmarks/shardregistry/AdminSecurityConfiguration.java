@@ -8,6 +8,7 @@ import org.springframework.boot.security.autoconfigure.actuate.web.servlet.Endpo
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -57,11 +58,29 @@ class AdminSecurityConfiguration {
     }
 
     @Bean
-    UserDetailsService administrators(AdminProperties properties) {
+    UserDetailsService administrators(AdminProperties properties, Environment environment) {
+        requireEncodedPasswords(properties, environment.matchesProfiles("local"));
         return new InMemoryUserDetailsManager(properties.users().stream()
                 .map(user -> User.withUsername(user.name()).password(user.password())
                         .roles(user.roles().toArray(String[]::new)).build())
                 .toList());
+    }
+
+    /**
+     * A {@code {noop}} (plain-text) password is for the local profile only: anywhere else start-up fails, saying
+     * how to encode one. A configuration file or environment that leaks must not leak the ring's keys.
+     */
+    static void requireEncodedPasswords(AdminProperties properties, boolean local) {
+        if (local) {
+            return;
+        }
+        for (AdminProperties.User user : properties.users()) {
+            if (user.password().startsWith("{noop}")) {
+                throw new IllegalStateException("bookmarks.registry.admin.users: the password of " + user.name()
+                        + " is {noop} (plain text), allowed only under the local profile; store it encoded, e.g."
+                        + " {bcrypt} followed by the output of htpasswd -bnBC 12 '' PASSWORD | tr -d ':\\n'");
+            }
+        }
     }
 
     private static void problem(HttpServletResponse response, HttpStatus status, String detail) throws IOException {

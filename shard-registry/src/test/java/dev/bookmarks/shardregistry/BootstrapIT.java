@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 
 /** The registry started again and again against the same Redis. */
 class BootstrapIT {
@@ -57,6 +58,24 @@ class BootstrapIT {
                 .hasStackTraceContaining("must name at least one user with role ADMIN");
     }
 
+    @Test
+    void refusesAPlainTextPasswordOutsideTheLocalProfileButStartsWithAnEncodedOne() {
+        List<String> production = new ArrayList<>(common(3));
+        production.remove("--spring.profiles.active=local");
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(ShardRegistryApplication.class)
+                .run(production.toArray(String[]::new)).close())
+                .hasStackTraceContaining("the password of admin is {noop} (plain text), allowed only under the local profile");
+
+        String encoded = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode("admin-secret");
+        production.replaceAll(arg -> arg.startsWith("--bookmarks.registry.admin.users[0].password=")
+                ? "--bookmarks.registry.admin.users[0].password=" + encoded : arg);
+        try (ConfigurableApplicationContext registry = new SpringApplicationBuilder(ShardRegistryApplication.class)
+                .run(production.toArray(String[]::new))) {
+            assertThat(registry.isActive()).isTrue();
+        }
+    }
+
     private static ConfigurableApplicationContext start(int shards) {
         return new SpringApplicationBuilder(ShardRegistryApplication.class).run(common(shards).toArray(String[]::new));
     }
@@ -66,6 +85,7 @@ class BootstrapIT {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.data.redis.url=" + redis.get().url(),
                 "--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
+                "--spring.profiles.active=local",
                 "--bookmarks.registry.admin.users[0].name=admin",
                 "--bookmarks.registry.admin.users[0].password={noop}admin-secret"));
         for (int i = 0; i < shards; i++) {

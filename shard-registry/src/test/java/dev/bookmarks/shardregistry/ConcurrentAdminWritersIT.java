@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -34,6 +35,8 @@ import tools.jackson.databind.JsonNode;
         "bookmarks.registry.admin.users[0].password={noop}admin-secret",
         "bookmarks.registry.bootstrap.shards[0].id=seed",
         "bookmarks.registry.bootstrap.shards[0].url=http://127.0.0.1:9001"})
+// {noop} passwords, as the local stack uses them: allowed under the local profile only.
+@ActiveProfiles("local")
 class ConcurrentAdminWritersIT {
 
     private static final int WRITERS = 8;

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -41,6 +42,8 @@ import tools.jackson.databind.JsonNode;
         "bookmarks.registry.bootstrap.shards[1].url=http://127.0.0.1:9002",
         "bookmarks.registry.bootstrap.shards[2].id=s-3",
         "bookmarks.registry.bootstrap.shards[2].url=http://127.0.0.1:9003"})
+// {noop} passwords, as the local stack uses them: allowed under the local profile only.
+@ActiveProfiles("local")
 class ShardRegistryIT {
 
     @RegisterExtension
