@@ -60,11 +60,14 @@ import org.springframework.test.context.DynamicPropertySource;
         "bookmarks.gateway.tls.enabled=false",
         "bookmarks.registry.poll-interval=200ms",
         "bookmarks.registry.key-prefix=production-it",
+        "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ProductionProfileIT.ISSUER,
+        "spring.security.oauth2.resourceserver.jwt.audiences=bookmarks",
         "bookmarks.gateway.internal-secret=base64:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionProfileIT {
 
     private static final String KEY_ID = "issuer-key-1";
+    static final String ISSUER = "https://issuer.example";
 
     @RegisterExtension
     static final RealRedisExtension redis = new RealRedisExtension();
@@ -126,6 +129,26 @@ class ProductionProfileIT {
 
     @Test
     @Order(3)
+    void refusesTokensOfTheIssuersKeyForAnotherAudienceIssuerOrWithoutExpiry() {
+        GatewayClient client = new GatewayClient(port);
+        Instant now = Instant.now();
+        Instant later = now.plus(Duration.ofMinutes(5));
+        List<String> refused = List.of(
+                sign(issuerKey, claims("alice", ISSUER, List.of("another-app"), now, later)),
+                sign(issuerKey, claims("alice", ISSUER, null, now, later)),
+                sign(issuerKey, claims("alice", "https://other-issuer.example", List.of("bookmarks"), now, later)),
+                sign(issuerKey, claims("alice", ISSUER, List.of("bookmarks"), now, null)));
+
+        for (String token : refused) {
+            Reply reply = client.get("/api/users/alice/bookmarks", bearer(token));
+            assertThat(reply.status()).as(reply.text()).isEqualTo(401);
+            assertThat(reply.json().get("detail").asString()).isEqualTo("the bearer token is not valid");
+        }
+        assertThat(shard.received()).as("only the accepted token of the test before reached the shard").hasSize(1);
+    }
+
+    @Test
+    @Order(4)
     void hasNoDevTokenEndpointOutsideTheLocalProfile() {
         Reply reply = new GatewayClient(port).post("/auth/dev-token", "{\"userId\":\"alice\"}");
 
@@ -136,10 +159,14 @@ class ProductionProfileIT {
 
     @Test
     void refusesToStartWithoutAnInternalSecretOrWithAShortOne() {
-        assertThatThrownBy(() -> start("spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + jwkSetUri()))
+        assertThatThrownBy(() -> start("spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + jwkSetUri(),
+                "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER,
+                "spring.security.oauth2.resourceserver.jwt.audiences=bookmarks"))
                 .hasStackTraceContaining("bookmarks.gateway.internal-secret")
                 .hasStackTraceContaining("missing");
         assertThatThrownBy(() -> start("spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + jwkSetUri(),
+                "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER,
+                "spring.security.oauth2.resourceserver.jwt.audiences=bookmarks",
                 "bookmarks.gateway.internal-secret=short"))
                 .hasStackTraceContaining("bookmarks.gateway.internal-secret")
                 .hasStackTraceContaining("at least 32 bytes");
@@ -149,6 +176,16 @@ class ProductionProfileIT {
     void refusesToStartWithoutAWayToValidateTokens() {
         assertThatThrownBy(() -> start("bookmarks.gateway.internal-secret=a-secret-that-is-long-enough-for-hmac-sha256"))
                 .hasStackTraceContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri");
+    }
+
+    @Test
+    void refusesToStartWithoutTheIssuerOrTheAudienceItChecksTokensAgainst() {
+        String secret = "bookmarks.gateway.internal-secret=a-secret-that-is-long-enough-for-hmac-sha256";
+        String keys = "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + jwkSetUri();
+        assertThatThrownBy(() -> start(secret, keys, "spring.security.oauth2.resourceserver.jwt.audiences=bookmarks"))
+                .hasStackTraceContaining("Set spring.security.oauth2.resourceserver.jwt.issuer-uri to the token issuer");
+        assertThatThrownBy(() -> start(secret, keys, "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ISSUER))
+                .hasStackTraceContaining("Set spring.security.oauth2.resourceserver.jwt.audiences to this service's audience");
     }
 
     private static void start(String... properties) {
@@ -161,12 +198,26 @@ class ProductionProfileIT {
     }
 
     private static String sign(KeyPair key, String subject) {
+        Instant now = Instant.now();
+        return sign(key, claims(subject, ISSUER, List.of("bookmarks"), now, now.plus(Duration.ofMinutes(5))));
+    }
+
+    private static JwtClaimsSet claims(String subject, String issuer, List<String> audience, Instant issuedAt,
+            Instant expiresAt) {
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder().issuer(issuer).subject(subject).issuedAt(issuedAt);
+        if (audience != null) {
+            claims.audience(audience);
+        }
+        if (expiresAt != null) {
+            claims.expiresAt(expiresAt);
+        }
+        return claims.build();
+    }
+
+    private static String sign(KeyPair key, JwtClaimsSet claims) {
         // Both name the issuer's key id: a stranger's token must fail on its signature, not on a lookup.
         NimbusJwtEncoder encoder = NimbusJwtEncoder.withKeyPair((RSAPublicKey) key.getPublic(),
                 (RSAPrivateKey) key.getPrivate()).jwkPostProcessor(jwk -> jwk.keyID(KEY_ID)).build();
-        Instant now = Instant.now();
-        JwtClaimsSet claims = JwtClaimsSet.builder().issuer("https://issuer.example").subject(subject)
-                .issuedAt(now).expiresAt(now.plus(Duration.ofMinutes(5))).build();
         return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId(KEY_ID).build(), claims))
                 .getTokenValue();
     }

@@ -8,6 +8,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -15,6 +16,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
@@ -25,7 +28,8 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 
 /**
  * The edge: a stateless JWT resource server. {@code /api/**} needs a valid bearer token (401
- * otherwise) whose subject is the user the path names (403 otherwise, 400 for a path that names no
+ * otherwise: a good signature, an expiry time not passed, and outside the local profile the configured
+ * issuer and audience, {@link TokenRules}) whose subject is the user the path names (403 otherwise, 400 for a path that names no
  * valid user: {@link UserPathAuthorizationFilter}). Tokens are validated by Spring Boot's resource
  * server configuration ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri} or
  * {@code jwk-set-uri}), or, under the local profile only, by {@link LocalTokenConfiguration}'s
@@ -37,13 +41,15 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 public class EdgeSecurityConfiguration {
 
     @Bean
-    SecurityWebFilterChain edgeSecurity(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoders) {
+    SecurityWebFilterChain edgeSecurity(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> decoders,
+            Environment environment) {
         ReactiveJwtDecoder decoder = decoders.getIfAvailable();
         if (decoder == null) {
             throw new IllegalStateException("No way to validate tokens: set"
-                    + " spring.security.oauth2.resourceserver.jwt.issuer-uri (or jwk-set-uri) to the token issuer;"
+                    + " spring.security.oauth2.resourceserver.jwt.issuer-uri (and audiences) to the token issuer;"
                     + " only the local profile validates with a development key instead");
         }
+        TokenRules.requireIssuerAndAudience(environment);
         ServerAuthenticationEntryPoint unauthenticated = (exchange, e) -> {
             boolean refused = e instanceof OAuth2AuthenticationException;
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, refused
@@ -92,6 +98,12 @@ public class EdgeSecurityConfiguration {
     @Bean
     ServerExchangeRejectedHandler problemForRejectedRequests() {
         return (exchange, e) -> Problems.write(exchange, HttpStatus.BAD_REQUEST, "Malformed request", e.getMessage());
+    }
+
+    /** Added by Spring Boot to the validators of the decoder it builds from the issuer's configuration. */
+    @Bean
+    OAuth2TokenValidator<Jwt> expiryRequired() {
+        return TokenRules.expiryRequired();
     }
 
     @Bean
