@@ -1,7 +1,12 @@
 package dev.bookmarks.shardregistry;
 
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
+import java.util.OptionalLong;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusScrapeEndpoint;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
@@ -15,28 +20,39 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The management port answers probes and scrapes without credentials; reading the ring needs a
  * VIEWER or ADMIN; anything else (changing the ring) needs an ADMIN. HTTP Basic over the internal
- * network, no sessions, no CSRF (no browser sessions to ride). Refusals are problem+json.
+ * network, no sessions, no CSRF (no browser sessions to ride). Refusals are problem+json. Verified
+ * passwords are cached ({@link CachingPasswordEncoder}); an address that fails too many logins is
+ * answered 429 for the rest of the minute ({@link LoginThrottle}).
  */
 @Configuration(proxyBeanMethods = false)
 class AdminSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain managementSecurity(HttpSecurity http) throws Exception {
+    SecurityFilterChain managementSecurity(HttpSecurity http, LoginThrottle throttle) throws Exception {
         http.securityMatcher(EndpointRequest.toAnyEndpoint())
+                .addFilterBefore(throttled(throttle), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class, PrometheusScrapeEndpoint.class)).permitAll()
                         .requestMatchers(HttpMethod.GET, "/actuator/ring", "/actuator/route/**").hasAnyRole("ADMIN", "VIEWER")
                         .anyRequest().hasRole("ADMIN"))
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
+                    if (e instanceof BadCredentialsException) {
+                        throttle.failed(request.getRemoteAddr());
+                    }
                     response.setHeader("WWW-Authenticate", "Basic realm=\"shard-registry\"");
                     problem(response, HttpStatus.UNAUTHORIZED, "an admin credential is required");
                 }))
@@ -55,6 +71,37 @@ class AdminSecurityConfiguration {
                 .httpBasic(Customizer.withDefaults())
                 .csrf(csrf -> csrf.disable());
         return http.build();
+    }
+
+    /** Remembers verified passwords for a while: BCrypt once per credential, not per request. */
+    @Bean
+    PasswordEncoder passwordEncoder(AdminProperties properties) {
+        return new CachingPasswordEncoder(PasswordEncoderFactories.createDelegatingPasswordEncoder(),
+                properties.authenticationCache(), Clock.systemUTC());
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(AdminProperties properties) {
+        return new LoginThrottle(properties.failedLoginsPerMinute(), Clock.systemUTC());
+    }
+
+    /** A request with credentials from an address that failed too often: 429, its password not checked. */
+    private static OncePerRequestFilter throttled(LoginThrottle throttle) {
+        return new OncePerRequestFilter() {
+            @Override
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+                    FilterChain chain) throws ServletException, IOException {
+                OptionalLong wait = request.getHeader("Authorization") == null ? OptionalLong.empty()
+                        : throttle.retryAfterSeconds(request.getRemoteAddr());
+                if (wait.isPresent()) {
+                    response.setHeader("Retry-After", Long.toString(wait.getAsLong()));
+                    problem(response, HttpStatus.TOO_MANY_REQUESTS, "too many failed logins from this address;"
+                            + " try again after Retry-After seconds");
+                    return;
+                }
+                chain.doFilter(request, response);
+            }
+        };
     }
 
     @Bean

@@ -65,7 +65,8 @@ final class AdminClient {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.headers().firstValue("WWW-Authenticate").orElse(""), response.body());
+                    response.headers().firstValue("WWW-Authenticate").orElse(""), response.body(),
+                    response.headers().firstValue("Retry-After").orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -74,7 +75,7 @@ final class AdminClient {
         }
     }
 
-    record Reply(int status, String contentType, String wwwAuthenticate, String text) {
+    record Reply(int status, String contentType, String wwwAuthenticate, String text, String retryAfter) {
 
         JsonNode json() {
             return JSON.readTree(text);
