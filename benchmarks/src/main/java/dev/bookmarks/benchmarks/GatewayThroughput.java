@@ -129,6 +129,9 @@ public final class GatewayThroughput {
                     "--bookmarks.gateway.data-dir=" + dir, "--spring.data.redis.url=" + redisUrl,
                     "--bookmarks.gateway.limits.rate-limit.replenish-rate=1000000",
                     "--bookmarks.gateway.limits.rate-limit.burst-capacity=1000000",
+                    // wrk is one client address: the per-address limit would cap the figure itself.
+                    "--bookmarks.gateway.limits.connections.per-address-rate=1000000",
+                    "--bookmarks.gateway.limits.connections.per-address-burst=1000000",
                     "--logging.level.root=WARN"), log);
             LoadRig.awaitReady(process, URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"), log);
             HttpClient https = HttpClient.newBuilder().sslContext(trusting(dir.resolve("tls").resolve("gateway.crt"))).build();

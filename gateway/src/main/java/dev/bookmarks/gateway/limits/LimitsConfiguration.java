@@ -2,8 +2,10 @@ package dev.bookmarks.gateway.limits;
 
 import dev.bookmarks.gateway.routing.RoutingConfiguration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,8 +16,9 @@ import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.scripting.support.ResourceScriptSource;
 
 /**
- * Request limits: the body size ({@link BodySizeLimitFilter}) and the per-user rate
- * ({@link UserRateLimitFilter}), from {@link LimitsProperties}. The header-section limit is
+ * Request limits: open connections and HTTP/2 streams ({@link #connectionLimits}), the per-address rate
+ * before authentication ({@link ClientAddressLimitFilter}), the body size ({@link BodySizeLimitFilter}) and
+ * the per-user rate ({@link UserRateLimitFilter}), from {@link LimitsProperties}. The header-section limit is
  * Reactor Netty's ({@code server.max-http-request-header-size}, answered 431 by Netty itself).
  *
  * <p>The {@link RedisRateLimiter} is built here, not by Spring Cloud Gateway's Redis
@@ -34,6 +37,34 @@ public class LimitsConfiguration {
     @Bean
     BodySizeLimitFilter bodySizeLimitFilter(LimitsProperties limits) {
         return new BodySizeLimitFilter(limits.maxBodySize().toBytes());
+    }
+
+    @Bean
+    ClientAddressLimitFilter clientAddressLimitFilter(LimitsProperties limits) {
+        LimitsProperties.Connections connections = limits.connections();
+        return new ClientAddressLimitFilter(new AddressBuckets(connections.perAddressRate(),
+                connections.perAddressBurst(), System::nanoTime));
+    }
+
+    /**
+     * The public server's connection bounds: at most {@code max-connections} open at once (one more is closed as
+     * soon as it is accepted, before any TLS handshake), and {@code max-concurrent-streams} per HTTP/2
+     * connection. Applies to the public port only; the management server is another Netty server.
+     */
+    @Bean
+    NettyServerCustomizer connectionLimits(LimitsProperties limits) {
+        LimitsProperties.Connections connections = limits.connections();
+        AtomicInteger open = new AtomicInteger();
+        return server -> server
+                .doOnChannelInit((observer, channel, remote) -> {
+                    if (open.incrementAndGet() > connections.maxConnections()) {
+                        open.decrementAndGet();
+                        channel.close();
+                        return;
+                    }
+                    channel.closeFuture().addListener(closed -> open.decrementAndGet());
+                })
+                .http2Settings(settings -> settings.maxConcurrentStreams(connections.maxConcurrentStreams()));
     }
 
     @Bean

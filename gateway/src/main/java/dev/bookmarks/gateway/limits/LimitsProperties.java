@@ -13,16 +13,61 @@ import org.springframework.util.unit.DataSize;
  *     413. 64 KiB by default (DESIGN.md), in [1 KiB, 16 MiB]: the body is held in memory so that a
  *     421 can be retried
  * @param rateLimit the per-user token bucket
+ * @param connections limits that hold before authentication: per client address and per gateway
  */
 @ConfigurationProperties("bookmarks.gateway.limits")
 public record LimitsProperties(
         @DefaultValue("64KB") DataSize maxBodySize,
-        @DefaultValue RateLimit rateLimit) {
+        @DefaultValue RateLimit rateLimit,
+        @DefaultValue Connections connections) {
 
     public LimitsProperties {
         if (maxBodySize == null || maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > 16L * 1024 * 1024) {
             throw new IllegalArgumentException(
                     "bookmarks.gateway.limits.max-body-size must be in [1KB, 16MB]: " + maxBodySize);
+        }
+    }
+
+    /**
+     * Limits that hold before any token is looked at ({@code bookmarks.gateway.limits.connections.*}), so that
+     * nobody can spend a gateway's connections or CPU without credentials. How long a connection may take to
+     * deliver a request head (a slowloris client trickling header lines) is Reactor Netty's idle timeout,
+     * {@code server.netty.idle-timeout} (20 s in application.yml), which also closes idle keep-alive
+     * connections.
+     *
+     * @param maxConnections open connections one gateway accepts; one more is closed at once. In [1, 1000000],
+     *     10000 by default
+     * @param maxConcurrentStreams HTTP/2 streams one connection may have open at once, in [1, 10000], 100 by
+     *     default
+     * @param perAddressRate requests per second one client address may send to one gateway (a token bucket per
+     *     address, in this gateway's memory); more is a 429 before authentication. At least 1; 1000 by default,
+     *     room for many users behind one NAT address
+     * @param perAddressBurst the most requests an address may send at once, at least {@code perAddressRate};
+     *     2000 by default
+     */
+    public record Connections(
+            @DefaultValue("10000") int maxConnections,
+            @DefaultValue("100") int maxConcurrentStreams,
+            @DefaultValue("1000") int perAddressRate,
+            @DefaultValue("2000") int perAddressBurst) {
+
+        public Connections {
+            if (maxConnections < 1 || maxConnections > 1_000_000) {
+                throw new IllegalArgumentException(
+                        "bookmarks.gateway.limits.connections.max-connections must be in [1, 1000000]: " + maxConnections);
+            }
+            if (maxConcurrentStreams < 1 || maxConcurrentStreams > 10_000) {
+                throw new IllegalArgumentException("bookmarks.gateway.limits.connections.max-concurrent-streams"
+                        + " must be in [1, 10000]: " + maxConcurrentStreams);
+            }
+            if (perAddressRate < 1) {
+                throw new IllegalArgumentException(
+                        "bookmarks.gateway.limits.connections.per-address-rate must be at least 1: " + perAddressRate);
+            }
+            if (perAddressBurst < perAddressRate) {
+                throw new IllegalArgumentException("bookmarks.gateway.limits.connections.per-address-burst ("
+                        + perAddressBurst + ") must be at least per-address-rate (" + perAddressRate + ")");
+            }
         }
     }
 
