@@ -28,10 +28,11 @@ import org.springframework.security.web.server.savedrequest.NoOpServerRequestCac
 
 /**
  * The edge: a stateless JWT resource server. {@code /api/**} needs a valid bearer token (401
- * otherwise: a good signature, an expiry time not passed, and outside the local profile the configured
- * issuer and audience, {@link TokenRules}) whose subject is the user the path names (403 otherwise, 400 for a path that names no
- * valid user: {@link UserPathAuthorizationFilter}). Tokens are validated by Spring Boot's resource
- * server configuration ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri} or
+ * otherwise: a good signature, an expiry time not passed, and outside the local profile the
+ * configured issuer and audience, {@link TokenRules}) whose subject is the user the path names (403
+ * otherwise, 400 for a path that names no valid user: {@link UserPathAuthorizationFilter}). Tokens
+ * are validated by Spring Boot's resource server configuration
+ * ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri} and {@code audiences}, optionally
  * {@code jwk-set-uri}), or, under the local profile only, by {@link LocalTokenConfiguration}'s
  * development key; start-up fails when neither is there. Actuator endpoints, which exist only on the
  * management port, are open to the internal network; everything else is refused. Every refusal is
