@@ -67,6 +67,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class ProductionProfileIT {
 
     private static final String KEY_ID = "issuer-key-1";
+    /** How often the gateway fetched the issuer's JWK set. */
+    static final java.util.concurrent.atomic.AtomicInteger JWK_SET_FETCHES = new java.util.concurrent.atomic.AtomicInteger();
     static final String ISSUER = "https://issuer.example";
 
     @RegisterExtension
@@ -149,6 +151,26 @@ class ProductionProfileIT {
 
     @Test
     @Order(4)
+    void tokensNamingUnknownKeysDoNotMakeTheGatewayFetchTheKeySetForEach() {
+        GatewayClient client = new GatewayClient(port);
+        int before = JWK_SET_FETCHES.get();
+        long start = System.nanoTime();
+        for (int i = 0; i < 20; i++) {
+            Instant now = Instant.now();
+            String token = sign(strangerKey, "kid-" + i, claims("alice", ISSUER, List.of("bookmarks"), now,
+                    now.plus(Duration.ofMinutes(5))));
+            assertThat(client.get("/api/users/alice/bookmarks", bearer(token)).status()).isEqualTo(401);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int fetches = JWK_SET_FETCHES.get() - before;
+        System.out.printf("[ProductionProfileIT] 20 unknown key ids in %.1f s: %d JWK set fetches%n", seconds, fetches);
+
+        assertThat(fetches).as("fetches for 20 unknown key ids in %.1f s", seconds)
+                .isLessThanOrEqualTo(1 + (int) (seconds / 30));
+    }
+
+    @Test
+    @Order(5)
     void hasNoDevTokenEndpointOutsideTheLocalProfile() {
         Reply reply = new GatewayClient(port).post("/auth/dev-token", "{\"userId\":\"alice\"}");
 
@@ -216,9 +238,13 @@ class ProductionProfileIT {
 
     private static String sign(KeyPair key, JwtClaimsSet claims) {
         // Both name the issuer's key id: a stranger's token must fail on its signature, not on a lookup.
+        return sign(key, KEY_ID, claims);
+    }
+
+    private static String sign(KeyPair key, String keyId, JwtClaimsSet claims) {
         NimbusJwtEncoder encoder = NimbusJwtEncoder.withKeyPair((RSAPublicKey) key.getPublic(),
-                (RSAPrivateKey) key.getPrivate()).jwkPostProcessor(jwk -> jwk.keyID(KEY_ID)).build();
-        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId(KEY_ID).build(), claims))
+                (RSAPrivateKey) key.getPrivate()).jwkPostProcessor(jwk -> jwk.keyID(keyId)).build();
+        return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).keyId(keyId).build(), claims))
                 .getTokenValue();
     }
 
@@ -242,6 +268,7 @@ class ProductionProfileIT {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             server.createContext("/jwks", exchange -> {
+                JWK_SET_FETCHES.incrementAndGet();
                 try (exchange) {
                     exchange.getResponseHeaders().set("Content-Type", "application/json");
                     exchange.sendResponseHeaders(200, body.length);

@@ -4,8 +4,10 @@ import dev.bookmarks.gateway.GatewayProperties;
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.signing.RequestSigner;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.JwkSetUriReactiveJwtDecoderBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -25,6 +27,7 @@ import org.springframework.security.web.server.authorization.ServerAccessDeniedH
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The edge: a stateless JWT resource server. {@code /api/**} needs a valid bearer token (401
@@ -99,6 +102,16 @@ public class EdgeSecurityConfiguration {
     @Bean
     ServerExchangeRejectedHandler problemForRejectedRequests() {
         return (exchange, e) -> Problems.write(exchange, HttpStatus.BAD_REQUEST, "Malformed request", e.getMessage());
+    }
+
+    /**
+     * The decoder Spring Boot builds from the issuer's configuration fetches the JWK set at most once every
+     * 30 s, however many tokens name key ids it does not know ({@link JwkSetFetchLimit}).
+     */
+    @Bean
+    JwkSetUriReactiveJwtDecoderBuilderCustomizer jwkSetFetchLimit() {
+        JwkSetFetchLimit limit = new JwkSetFetchLimit(Duration.ofSeconds(30), System::nanoTime);
+        return builder -> builder.webClient(WebClient.builder().filter(limit).build());
     }
 
     /** Added by Spring Boot to the validators of the decoder it builds from the issuer's configuration. */
