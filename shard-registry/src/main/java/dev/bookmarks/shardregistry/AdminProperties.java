@@ -1,5 +1,7 @@
 package dev.bookmarks.shardregistry;
 
+import dev.bookmarks.management.CachingPasswordEncoder;
+import dev.bookmarks.management.LoginThrottle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

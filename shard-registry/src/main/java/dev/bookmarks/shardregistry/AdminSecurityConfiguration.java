@@ -1,5 +1,8 @@
 package dev.bookmarks.shardregistry;
 
+import dev.bookmarks.management.CachingPasswordEncoder;
+import dev.bookmarks.management.LoginThrottle;
+import dev.bookmarks.management.ManagementUsers;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,8 +34,8 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The management port answers probes and scrapes without credentials; reading the ring needs a
- * VIEWER or ADMIN; anything else (changing the ring) needs an ADMIN. HTTP Basic over the internal
+ * The management port answers probes without credentials (the status only); scraping metrics and reading the
+ * ring need a VIEWER or ADMIN, as on the gateways' and shards' management ports; anything else (changing the ring) needs an ADMIN. HTTP Basic over the internal
  * network, no sessions, no CSRF (no browser sessions to ride). Refusals are problem+json. Verified
  * passwords are cached ({@link CachingPasswordEncoder}); an address that fails too many logins is
  * answered 429 for the rest of the minute ({@link LoginThrottle}).
@@ -46,7 +49,8 @@ class AdminSecurityConfiguration {
         http.securityMatcher(EndpointRequest.toAnyEndpoint())
                 .addFilterBefore(throttled(throttle), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(EndpointRequest.to(HealthEndpoint.class, PrometheusScrapeEndpoint.class)).permitAll()
+                        .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
+                        .requestMatchers(EndpointRequest.to(PrometheusScrapeEndpoint.class)).hasAnyRole("ADMIN", "VIEWER")
                         .requestMatchers(HttpMethod.GET, "/actuator/ring", "/actuator/route/**").hasAnyRole("ADMIN", "VIEWER")
                         .anyRequest().hasRole("ADMIN"))
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
@@ -118,15 +122,8 @@ class AdminSecurityConfiguration {
      * how to encode one. A configuration file or environment that leaks must not leak the ring's keys.
      */
     static void requireEncodedPasswords(AdminProperties properties, boolean local) {
-        if (local) {
-            return;
-        }
         for (AdminProperties.User user : properties.users()) {
-            if (user.password().startsWith("{noop}")) {
-                throw new IllegalStateException("bookmarks.registry.admin.users: the password of " + user.name()
-                        + " is {noop} (plain text), allowed only under the local profile; store it encoded, e.g."
-                        + " {bcrypt} followed by the output of htpasswd -bnBC 12 '' PASSWORD | tr -d ':\\n'");
-            }
+            ManagementUsers.requireEncoded("bookmarks.registry.admin.users", user.name(), user.password(), local);
         }
     }
 

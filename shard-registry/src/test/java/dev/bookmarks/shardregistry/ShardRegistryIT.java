@@ -241,17 +241,20 @@ class ShardRegistryIT {
     }
 
     @Test
-    void answersProbesAndScrapesWithoutCredentials() {
+    void answersProbesWithoutCredentialsAndScrapesOnlyToAViewerOrAnAdmin() {
         AdminClient anonymous = AdminClient.anonymous(managementPort);
 
         assertThat(anonymous.get("/actuator/health").status()).isEqualTo(200);
         assertThat(anonymous.get("/actuator/health/liveness").status()).isEqualTo(200);
         assertThat(anonymous.get("/actuator/health/readiness").status()).isEqualTo(200);
-        AdminClient.Reply metrics = anonymous.get("/actuator/prometheus");
-        assertThat(metrics.status()).isEqualTo(200);
-        assertThat(metrics.text()).contains("bookmarks_ring_epoch ").contains("bookmarks_ring_shards ")
-                .contains("bookmarks_ring_slots_min").contains("bookmarks_ring_slots_max")
-                .contains("bookmarks_ring_last_change_seconds");
+        assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(401);
+        for (AdminClient scraper : List.of(viewer, admin)) {
+            AdminClient.Reply metrics = scraper.get("/actuator/prometheus");
+            assertThat(metrics.status()).isEqualTo(200);
+            assertThat(metrics.text()).contains("bookmarks_ring_epoch ").contains("bookmarks_ring_shards ")
+                    .contains("bookmarks_ring_slots_min").contains("bookmarks_ring_slots_max")
+                    .contains("bookmarks_ring_last_change_seconds");
+        }
         assertThat(admin.get("/actuator/health").json().get("components").get("ring").get("status").asString())
                 .isEqualTo("UP");
     }

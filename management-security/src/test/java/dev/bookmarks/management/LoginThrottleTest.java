@@ -1,8 +1,8 @@
-package dev.bookmarks.shardregistry;
+package dev.bookmarks.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bookmarks.shardregistry.CachingPasswordEncoderTest.TestClock;
+import dev.bookmarks.management.CachingPasswordEncoderTest.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.bookmarks.shardregistry;
+package dev.bookmarks.management;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -20,9 +20,9 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * holds nothing that verifies a password outside this process; a changed hash misses the cache. At most
  * {@value #MAX_ENTRIES} entries; when full, it is cleared.
  */
-final class CachingPasswordEncoder implements PasswordEncoder {
+public final class CachingPasswordEncoder implements PasswordEncoder {
 
-    static final int MAX_ENTRIES = 1024;
+    public static final int MAX_ENTRIES = 1024;
 
     private final PasswordEncoder delegate;
     private final Duration ttl;
@@ -30,7 +30,7 @@ final class CachingPasswordEncoder implements PasswordEncoder {
     private final SecretKeySpec key;
     private final Map<String, Instant> verifiedUntil = new ConcurrentHashMap<>();
 
-    CachingPasswordEncoder(PasswordEncoder delegate, Duration ttl, Clock clock) {
+    public CachingPasswordEncoder(PasswordEncoder delegate, Duration ttl, Clock clock) {
         this.delegate = delegate;
         this.ttl = ttl;
         this.clock = clock;

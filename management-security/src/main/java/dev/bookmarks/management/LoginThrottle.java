@@ -1,4 +1,4 @@
-package dev.bookmarks.shardregistry;
+package dev.bookmarks.management;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * BCrypt. Per address rather than per user name: a stranger cannot lock an administrator out by failing under
  * the administrator's name.
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
     /** Addresses tracked at most; past that the oldest windows are dropped first (they end soonest). */
@@ -27,13 +27,16 @@ final class LoginThrottle {
     private final Clock clock;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-    LoginThrottle(int limit, Clock clock) {
+    public LoginThrottle(int limit, Clock clock) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("failed logins per minute must be in [1, 1000]: " + limit);
+        }
         this.limit = limit;
         this.clock = clock;
     }
 
     /** Records a failed login from {@code address}. */
-    void failed(String address) {
+    public void failed(String address) {
         Instant now = clock.instant();
         if (windows.size() >= MAX_ADDRESSES) {
             windows.values().removeIf(w -> !now.isBefore(w.start().plus(WINDOW)));
@@ -43,7 +46,7 @@ final class LoginThrottle {
     }
 
     /** Whole seconds (at least 1) until {@code address} may try again, or empty when it may now. */
-    OptionalLong retryAfterSeconds(String address) {
+    public OptionalLong retryAfterSeconds(String address) {
         Window window = windows.get(address);
         Instant now = clock.instant();
         if (window == null || window.failures() < limit || !now.isBefore(window.start().plus(WINDOW))) {

@@ -1,4 +1,4 @@
-package dev.bookmarks.shardregistry;
+package dev.bookmarks.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
