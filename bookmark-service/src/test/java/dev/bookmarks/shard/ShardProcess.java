@@ -38,7 +38,8 @@ public final class ShardProcess implements AutoCloseable {
                 "--server.port=" + port, "--management.server.port=" + managementPort,
                 "--bookmarks.shard.id=" + shardId, "--bookmarks.shard.url=http://127.0.0.1:" + port,
                 "--bookmarks.shard.data-dir=" + dataDir, "--bookmarks.shard.trust.secrets[0]=" + secret,
-                "--spring.data.redis.url=" + redisUrl, "--bookmarks.registry.poll-interval=200ms");
+                "--spring.data.redis.url=" + redisUrl, "--bookmarks.registry.poll-interval=200ms",
+                TestOperator.arguments().get(0), TestOperator.arguments().get(1));
     }
 
     public int port() {
@@ -90,7 +91,8 @@ public final class ShardProcess implements AutoCloseable {
     private boolean shardEndpointNamesThisShard() {
         try {
             return GatewayClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
-                    + "/actuator/shard")).timeout(Duration.ofSeconds(2)).build()).body().contains(identity);
+                    + "/actuator/shard")).header("Authorization", TestOperator.authorization())
+                    .timeout(Duration.ofSeconds(2)).build()).body().contains(identity);
         } catch (RuntimeException notListeningYet) {
             return false;
         }

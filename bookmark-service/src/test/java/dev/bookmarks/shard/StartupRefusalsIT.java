@@ -11,7 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
-/** A shard that is not told who it is or how to trust its gateways refuses to start, and says why. */
+/**
+ * A shard that is not told who it is or how to trust its gateways, or is given a plain-text management password
+ * or an out-of-range setting, refuses to start, and says why.
+ */
 class StartupRefusalsIT {
 
     @RegisterExtension
@@ -36,6 +39,21 @@ class StartupRefusalsIT {
     void refusesToSwitchTrustOffOutsideTheTestProfile() {
         assertThatThrownBy(() -> start(List.of("--bookmarks.shard.trust.enabled=false")))
                 .hasStackTraceContaining("bookmarks.shard.trust.enabled=false is allowed only under the test profile");
+    }
+
+    @Test
+    void refusesAPlainTextManagementPasswordOutsideTheLocalProfile() {
+        assertThatThrownBy(() -> start(List.of("--bookmarks.shard.trust.secrets[0]=" + "s".repeat(32),
+                "--bookmarks.management.users[0].name=ops", "--bookmarks.management.users[0].password={noop}secret")))
+                .hasStackTraceContaining("bookmarks.management.users: the password of ops is {noop} (plain text),"
+                        + " allowed only under the local profile");
+    }
+
+    @Test
+    void refusesACountsMaxAgeOutsideItsRange() {
+        assertThatThrownBy(() -> start(List.of("--bookmarks.shard.trust.secrets[0]=" + "s".repeat(32),
+                "--bookmarks.shard.counts-max-age=2h")))
+                .hasStackTraceContaining("bookmarks.shard.counts-max-age must be in [1s, 1h]: PT2H");
     }
 
     @Test

@@ -3,10 +3,12 @@ package dev.bookmarks.gateway;
 import dev.bookmarks.gateway.headers.HeadersConfiguration;
 import dev.bookmarks.gateway.routing.RoutingConfiguration;
 import dev.bookmarks.gateway.security.EdgeSecurityConfiguration;
+import dev.bookmarks.management.ReactiveManagementSecurity;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 
 /**
  * A gateway: authenticates the user's token, routes each request to the shard that owns the user's
@@ -21,6 +23,8 @@ import org.springframework.context.annotation.Bean;
  * @see HeadersConfiguration
  */
 @SpringBootApplication
+// The management port: health for anyone, every other endpoint for an operator (bookmarks.management.users).
+@Import(ReactiveManagementSecurity.class)
 @EnableConfigurationProperties(GatewayProperties.class)
 public class GatewayApplication {
 

@@ -1,8 +1,10 @@
 package dev.bookmarks.gateway;
 
 import io.netty.handler.codec.http.HttpMethod;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class GatewayClient {
 
+    /** The management operator of the tests' gateways: {@link #OPERATOR_PROPERTIES} configures it. */
+    static final String OPERATOR = "operator";
+    static final String OPERATOR_PASSWORD = "the operator password of the gateway tests";
+    /** For {@code @SpringBootTest(properties = ...)} under the local profile, where {@code {noop}} is allowed. */
+    static final String OPERATOR_NAME_PROPERTY = "bookmarks.management.users[0].name=" + OPERATOR;
+    static final String OPERATOR_PASSWORD_PROPERTY = "bookmarks.management.users[0].password={noop}" + OPERATOR_PASSWORD;
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http;
@@ -29,6 +38,18 @@ final class GatewayClient {
         // to a server an earlier test class closed, whose port the OS may hand to this one.
         this.http = HttpClient.create(ConnectionProvider.newConnection()).baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(20));
+    }
+
+    private GatewayClient(HttpClient http) {
+        this.http = http;
+    }
+
+    /** A client of a management port that sends the tests' operator credential with every request. */
+    static GatewayClient operator(int managementPort) {
+        String credential = Base64.getEncoder().encodeToString(
+                (OPERATOR + ":" + OPERATOR_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        return new GatewayClient(new GatewayClient(managementPort).http
+                .headers(h -> h.set("Authorization", "Basic " + credential)));
     }
 
     Reply get(String path, String... headers) {

@@ -52,6 +52,7 @@ import tools.jackson.databind.JsonNode;
 // idle context of an earlier class shares the JVM's Netty resources with the next one.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        GatewayClient.OPERATOR_NAME_PROPERTY, GatewayClient.OPERATOR_PASSWORD_PROPERTY,
         "management.server.port=0",
         "bookmarks.gateway.tls.enabled=false",
         "bookmarks.registry.poll-interval=200ms",
@@ -299,7 +300,7 @@ class GatewayRoutingIT {
 
     @Test
     void showsOnTheManagementPortWhereEachUserIsRoutedAndOnlyThere() {
-        GatewayClient management = new GatewayClient(managementPort);
+        GatewayClient management = GatewayClient.operator(managementPort);
         for (String user : concat(TestRings.usersOf(ring, "s-a", 2), TestRings.usersOf(ring, "s-b", 2))) {
             shardA.reset();
             shardB.reset();
@@ -321,7 +322,7 @@ class GatewayRoutingIT {
 
     @Test
     void servesHealthAndMetricsOnTheManagementPortButNoRouteWritingEndpoint() {
-        GatewayClient management = new GatewayClient(managementPort);
+        GatewayClient management = GatewayClient.operator(managementPort);
 
         Reply health = management.get("/actuator/health");
         Reply readiness = management.get("/actuator/health/readiness");

@@ -42,6 +42,7 @@ import tools.jackson.databind.JsonNode;
 // idle context of an earlier class shares the JVM's Netty resources with the next one.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        GatewayClient.OPERATOR_NAME_PROPERTY, GatewayClient.OPERATOR_PASSWORD_PROPERTY,
         "management.server.port=0",
         "bookmarks.gateway.tls.enabled=false",
         "bookmarks.registry.poll-interval=200ms",
@@ -131,7 +132,7 @@ class ResilienceIT {
         assertThat(other.status()).as(other.text()).isEqualTo(200);
         assertThat(other.header("X-Shard")).isEqualTo("s-b");
 
-        GatewayClient management = new GatewayClient(managementPort);
+        GatewayClient management = GatewayClient.operator(managementPort);
         JsonNode view = management.get("/actuator/circuitbreakers").json();
         assertThat(view.get("circuitBreakers").get("s-a").get("state").asString()).isEqualTo("OPEN");
         assertThat(view.get("circuitBreakers").get("s-b").get("state").asString()).isEqualTo("CLOSED");
@@ -263,7 +264,7 @@ class ResilienceIT {
 
     /** The sum of the Prometheus samples whose line starts with {@code prefix}; 0 when none. */
     private double meter(String prefix) {
-        String metrics = new GatewayClient(managementPort).get("/actuator/prometheus").text();
+        String metrics = GatewayClient.operator(managementPort).get("/actuator/prometheus").text();
         double sum = 0;
         for (String line : metrics.split("\n")) {
             if (line.startsWith(prefix)) {

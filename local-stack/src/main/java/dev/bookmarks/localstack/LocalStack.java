@@ -107,6 +107,9 @@ public final class LocalStack implements AutoCloseable {
                         "BOOKMARKS_REGISTRY_ADMIN_USERS_0_PASSWORD", "{noop}" + adminPassword),
                 options.registryPort(), options.registryManagementPort(), data.resolve("registry"));
 
+        // The same operator on every gateway's and shard's management port (bookmarks.management.users).
+        Map<String, String> operator = Map.of("BOOKMARKS_MANAGEMENT_USERS_0_NAME", ADMIN_USER,
+                "BOOKMARKS_MANAGEMENT_USERS_0_PASSWORD", "{noop}" + adminPassword);
         for (int i = 0; i < options.shardCount(); i++) {
             Path dir = data.resolve(shardId(i));
             shards.add(startJava(shardId(i), jars.get("bookmark-service"), redisUrl, List.of(
@@ -114,7 +117,7 @@ public final class LocalStack implements AutoCloseable {
                     "--management.server.port=" + options.shardManagementPorts().get(i),
                     "--bookmarks.shard.id=" + shardId(i),
                     "--bookmarks.shard.url=" + shardUrl(i),
-                    "--bookmarks.shard.data-dir=" + dir), Map.of(),
+                    "--bookmarks.shard.data-dir=" + dir), operator,
                     options.shardPorts().get(i), options.shardManagementPorts().get(i), dir));
         }
         for (int i = 0; i < options.gatewayCount(); i++) {
@@ -127,7 +130,7 @@ public final class LocalStack implements AutoCloseable {
                 gatewayArgs.add("--server.address=" + options.gatewayAddresses().get(i));
             }
             gatewayArgs.addAll(options.gatewayArgs());
-            gateways.add(startJava("gateway-" + (i + 1), jars.get("gateway"), redisUrl, gatewayArgs, Map.of(),
+            gateways.add(startJava("gateway-" + (i + 1), jars.get("gateway"), redisUrl, gatewayArgs, operator,
                     options.gatewayPorts().get(i), options.gatewayManagementPorts().get(i), dir));
         }
         awaitReady();
@@ -306,6 +309,15 @@ public final class LocalStack implements AutoCloseable {
 
     public String adminPassword() {
         return adminPassword;
+    }
+
+    /**
+     * The {@code Authorization} header value of the admin: the registry's admin, and the operator of every
+     * gateway's and shard's management port.
+     */
+    public String adminAuthorization() {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                (ADMIN_USER + ":" + adminPassword).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** {@code https} when the gateways terminate TLS, else {@code http}. */
@@ -518,12 +530,13 @@ public final class LocalStack implements AutoCloseable {
         out.append(String.format("  %-10s %-28s pid %d  admin: curl -u %s:%s %s/actuator/ring%n", "registry",
                 registry.managementUrl(), registry.pid(), ADMIN_USER, adminPassword, registry.managementUrl()));
         for (Service shard : shards) {
-            out.append(String.format("  %-10s %-28s pid %d  management %s/actuator/shard%n", shard.name(),
-                    "http://127.0.0.1:" + shard.port(), shard.pid(), shard.managementUrl()));
+            out.append(String.format("  %-10s %-28s pid %d  management: curl -u %s:%s %s/actuator/shard%n", shard.name(),
+                    "http://127.0.0.1:" + shard.port(), shard.pid(), ADMIN_USER, adminPassword, shard.managementUrl()));
         }
         for (int i = 0; i < gateways.size(); i++) {
-            out.append(String.format("  %-10s %-28s pid %d  management %s/actuator/health%n", gateways.get(i).name(),
-                    gatewayUrl(i), gateways.get(i).pid(), gateways.get(i).managementUrl()));
+            out.append(String.format("  %-10s %-28s pid %d  management: curl -u %s:%s %s/actuator/circuitbreakers%n",
+                    gateways.get(i).name(), gatewayUrl(i), gateways.get(i).pid(), ADMIN_USER, adminPassword,
+                    gateways.get(i).managementUrl()));
         }
         out.append(String.format("  logs: %s%n%n", options.dataDir().resolve("logs")));
         out.append(String.format("Get a development token:%n  curl %s-X POST %s/auth/dev-token -H 'Content-Type: application/json'"

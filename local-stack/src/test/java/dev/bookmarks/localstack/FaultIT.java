@@ -120,7 +120,8 @@ class FaultIT {
         for (String user : users) {
             tokens.put(user, client.devToken(user));
             JsonNode route = JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(0).managementUrl()
-                    + "/actuator/route/" + user)).timeout(Duration.ofSeconds(10)).build(),
+                    + "/actuator/route/" + user)).header("Authorization", stack.adminAuthorization())
+                    .timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             shardOf.put(user, route.get("shardId").asString());
         }
@@ -492,14 +493,12 @@ class FaultIT {
      */
     static long pointShardAt(String shardId, String url, Duration within) {
         long deadline = System.nanoTime() + within.toNanos();
-        String auth = java.util.Base64.getEncoder().encodeToString((LocalStack.ADMIN_USER + ":" + stack.adminPassword())
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         String last = "not tried";
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> answer = plain.send(HttpRequest.newBuilder(URI.create(stack.registry().managementUrl()
                                 + "/actuator/shards/" + shardId)).timeout(Duration.ofSeconds(5))
-                        .header("Authorization", "Basic " + auth).header("Content-Type", "application/json")
+                        .header("Authorization", stack.adminAuthorization()).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\"}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (answer.statusCode() == 200) {
@@ -536,7 +535,8 @@ class FaultIT {
     static JsonNode route(int gateway, String user) {
         try {
             return JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(gateway).managementUrl()
-                    + "/actuator/route/" + user)).timeout(Duration.ofSeconds(3)).build(),
+                    + "/actuator/route/" + user)).header("Authorization", stack.adminAuthorization())
+                    .timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
         } catch (Exception e) {
             return JSON.createObjectNode();
@@ -550,6 +550,7 @@ class FaultIT {
             String text;
             try {
                 text = plain.send(HttpRequest.newBuilder(URI.create(gateway.managementUrl() + "/actuator/prometheus"))
+                        .header("Authorization", stack.adminAuthorization())
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
             } catch (Exception e) {
                 continue;
@@ -568,7 +569,8 @@ class FaultIT {
     static String ringHealth(int gateway) {
         try {
             JsonNode health = JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(gateway)
-                    .managementUrl() + "/actuator/health")).timeout(Duration.ofSeconds(3)).build(),
+                    .managementUrl() + "/actuator/health")).header("Authorization", stack.adminAuthorization())
+                    .timeout(Duration.ofSeconds(3)).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             JsonNode ring = health.path("components").path("ring");
             return ring.isMissingNode() ? "overall " + health.path("status").asString() : ring.toString();
@@ -808,6 +810,7 @@ class FaultIT {
         try {
             JsonNode body = JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(
                     stack.gateways().get(gateway).managementUrl() + "/actuator/circuitbreakers"))
+                    .header("Authorization", stack.adminAuthorization())
                     .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body());
             JsonNode breaker = body.path("circuitBreakers").path(shard);
             return breaker.isMissingNode() ? "NONE" : breaker.path("state").asString();

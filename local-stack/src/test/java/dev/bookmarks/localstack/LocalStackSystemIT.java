@@ -1,6 +1,7 @@
 package dev.bookmarks.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestSigner;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,7 +92,7 @@ class LocalStackSystemIT {
         String management = stack.gateways().get(0).managementUrl();
         List<HttpResponse<String>> routed = all(users.stream().map(user -> (Callable<HttpResponse<String>>) () ->
                 send(plain, HttpRequest.newBuilder(URI.create(management + "/actuator/route/" + user))
-                        .timeout(REQUEST_TIMEOUT))).toList());
+                        .header("Authorization", stack.adminAuthorization()).timeout(REQUEST_TIMEOUT))).toList());
         for (int i = 0; i < USERS; i++) {
             JsonNode route = JSON.readTree(routed.get(i).body());
             routes.put(users.get(i), route.get("shardId").asString());
@@ -133,8 +136,7 @@ class LocalStackSystemIT {
         long totalUsers = 0;
         List<String> shares = new ArrayList<>();
         for (Service shard : stack.shards()) {
-            JsonNode view = JSON.readTree(send(plain, HttpRequest.newBuilder(URI.create(shard.managementUrl()
-                    + "/actuator/shard")).timeout(REQUEST_TIMEOUT)).body());
+            JsonNode view = shardView(shard, Instant.now());
             long users = view.get("users").asLong();
             totalUsers += users;
             int expected = routedUsers.getOrDefault(shard.name(), 0);
@@ -187,10 +189,36 @@ class LocalStackSystemIT {
         }
         long bookmarks = 0;
         for (Service shard : stack.shards()) {
-            bookmarks += JSON.readTree(send(plain, HttpRequest.newBuilder(URI.create(shard.managementUrl()
-                    + "/actuator/shard")).timeout(REQUEST_TIMEOUT)).body()).get("bookmarks").asLong();
+            bookmarks += shardView(shard, Instant.now()).get("bookmarks").asLong();
         }
         assertThat(bookmarks).isEqualTo((long) USERS * PER_USER);
+    }
+
+    @Test
+    void theManagementPortsAnswerProbesToAnyoneAndTheirOtherEndpointsToTheAdminOnly() throws Exception {
+        for (Service service : Stream.concat(stack.shards().stream(), stack.gateways().stream()).toList()) {
+            String health = service.managementUrl() + "/actuator/health/readiness";
+            String prometheus = service.managementUrl() + "/actuator/prometheus";
+
+            assertThat(send(plain, HttpRequest.newBuilder(URI.create(health)).timeout(REQUEST_TIMEOUT)).statusCode())
+                    .as(health).isEqualTo(200);
+            assertThat(send(plain, HttpRequest.newBuilder(URI.create(prometheus)).timeout(REQUEST_TIMEOUT)).statusCode())
+                    .as(prometheus).isEqualTo(401);
+            assertThat(send(plain, HttpRequest.newBuilder(URI.create(prometheus))
+                    .header("Authorization", stack.adminAuthorization()).timeout(REQUEST_TIMEOUT)).body())
+                    .as(prometheus).contains("bookmarks_ring_epoch");
+        }
+    }
+
+    /**
+     * The shard's own view, as counted no earlier than {@code after}: the endpoint answers from a count up to
+     * {@code bookmarks.shard.counts-max-age} old (1 s under the local profile).
+     */
+    private static JsonNode shardView(Service shard, Instant after) {
+        return await().atMost(PHASE_TIMEOUT).until(() -> JSON.readTree(send(plain, HttpRequest.newBuilder(
+                        URI.create(shard.managementUrl() + "/actuator/shard"))
+                        .header("Authorization", stack.adminAuthorization()).timeout(REQUEST_TIMEOUT)).body()),
+                view -> !Instant.parse(view.get("countedAt").asString()).isBefore(after));
     }
 
     @Test

@@ -6,7 +6,6 @@ import dev.bookmarks.signing.RequestSigner;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.security.autoconfigure.actuate.web.reactive.EndpointRequest;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.JwkSetUriReactiveJwtDecoderBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,7 +37,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * ({@code spring.security.oauth2.resourceserver.jwt.issuer-uri} and {@code audiences}, optionally
  * {@code jwk-set-uri}), or, under the local profile only, by {@link LocalTokenConfiguration}'s
  * development key; start-up fails when neither is there. Actuator endpoints, which exist only on the
- * management port, are open to the internal network; everything else is refused. Every refusal is
+ * management port, never reach this chain: {@code ReactiveManagementSecurity}'s comes first and claims them.
+ * Everything else is refused. Every refusal is
  * problem+json, including the firewall's (malformed or non-normalized paths: 400).
  */
 @Configuration(proxyBeanMethods = false)
@@ -66,7 +66,6 @@ public class EdgeSecurityConfiguration {
         ServerAccessDeniedHandler forbidden = (exchange, e) -> Problems.write(exchange, HttpStatus.FORBIDDEN,
                 "Forbidden", "this token may not use this path");
         http.authorizeExchange(exchanges -> exchanges
-                        .matchers(EndpointRequest.toAnyEndpoint()).permitAll()
                         .pathMatchers("/api/**").authenticated()
                         .pathMatchers(HttpMethod.POST, LocalTokenConfiguration.PATH).permitAll()
                         .anyExchange().denyAll())

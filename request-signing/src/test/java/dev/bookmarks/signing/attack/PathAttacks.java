@@ -56,4 +56,39 @@ public final class PathAttacks {
                 "/api/users/" + victim + "/bookmarks%20",
                 "/api/users/" + victim + "\u00e9/bookmarks");
     }
+
+    /**
+     * Request targets that try to reach the actuator endpoint {@code /actuator/{endpoint}} without a credential by
+     * another spelling, most of them as a detour through {@code /actuator/health}, the one endpoint open to
+     * anyone. A management port must answer each with 400, 401, 403 or 404, never with the endpoint.
+     */
+    public static List<String> reachingEndpoint(String endpoint) {
+        String first = "%" + Integer.toHexString(endpoint.charAt(0)).toUpperCase();
+        String rest = endpoint.substring(1);
+        return List.of(
+                "/actuator/health/../" + endpoint,
+                "/actuator/health/%2e%2e/" + endpoint,
+                "/actuator/health/%2E%2E/" + endpoint,
+                "/actuator/health/..%2F" + endpoint,
+                "/actuator/health%2F..%2F" + endpoint,
+                "/actuator/health;/../" + endpoint,
+                "/actuator/health/..;/" + endpoint,
+                "/actuator/health/%c0%ae%c0%ae/" + endpoint,
+                "/actuator/health\\..\\" + endpoint,
+                "/actuator/health/..%5C" + endpoint,
+                "/actuator/" + first + rest,
+                "/%61ctuator/" + endpoint,
+                "/actuator;x/" + endpoint,
+                "/actuator/" + endpoint + ";x",
+                "/actuator/" + endpoint + ";health",
+                "//actuator/" + endpoint,
+                "/actuator//" + endpoint,
+                "/actuator/" + endpoint + "/",
+                "/actuator/./" + endpoint,
+                "/ACTUATOR/" + endpoint,
+                "/actuator/" + endpoint.toUpperCase(),
+                "/actuator/" + endpoint + "%00",
+                "/actuator/" + endpoint + "%20",
+                "/actuator/" + endpoint + "?/actuator/health");
+    }
 }

@@ -29,6 +29,16 @@ public final class RawHttp {
      * {@code body} is not null, that body as JSON.
      */
     public static Answer send(int port, String method, String rawTarget, Map<String, String> headers, String body) {
+        return send(null, port, method, rawTarget, headers, body);
+    }
+
+    /**
+     * As {@link #send(int, String, String, Map, String)}, from the local address {@code from} (another loopback
+     * address, say, for a test of a per-address limit that must not hold back the test's other requests), or from
+     * whatever address the system picks when it is null.
+     */
+    public static Answer send(InetAddress from, int port, String method, String rawTarget, Map<String, String> headers,
+            String body) {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder head = new StringBuilder().append(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n")
                 .append("Host: 127.0.0.1:").append(port).append("\r\n").append("Connection: close\r\n");
@@ -37,7 +47,8 @@ public final class RawHttp {
             head.append("Content-Type: application/json\r\n");
         }
         head.append("Content-Length: ").append(content.length).append("\r\n\r\n");
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        try (Socket socket = from == null ? new Socket(InetAddress.getLoopbackAddress(), port)
+                : new Socket(InetAddress.getLoopbackAddress(), port, from, 0)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             // UTF-8: a non-ASCII character in the target goes out as its raw bytes, as a hostile client sends it.
