@@ -1,44 +1,23 @@
 package dev.bookmarks.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.StringJoiner;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
@@ -46,7 +25,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The bookmarks service's Java client, with failover across gateways (DESIGN.md, "client").
+ * The bookmarks service's Java client, with failover across gateways (docs/architecture.md, "Clients"). The
+ * calls are here; {@link FailoverTransport} sends them, {@link RetryPolicy} decides what is retried.
  *
  * <h2>Choosing an address</h2>
  * Before every call the client resolves the base URI's host to all its addresses
@@ -82,56 +62,30 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BookmarksClient {
 
-    private static final int MAX_BODY_LOG = 2000;
-
     private final URI base;
-    private final String host;
-    private final int port;
-    private final String basePath;
     private final Supplier<String> tokens;
-    private final Duration requestTimeout;
-    private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final Duration maxRetryAfter;
-    private final Random random;
-    private final Clock clock;
-    private final Sleeper sleeper;
-    private final AddressResolver resolver;
-    private final Duration connectFailurePause;
-    /** Addresses that refused or timed out a connect, and until when they go last in the order. */
-    private final Map<InetAddress, Instant> pausedUntil = new ConcurrentHashMap<>();
-    private final HttpClient http;
     private final JsonMapper json;
+    private final FailoverTransport transport;
 
     private BookmarksClient(Builder b) {
         this.base = b.base;
-        this.host = b.base.getHost();
-        this.port = b.base.getPort() != -1 ? b.base.getPort() : ("https".equals(b.base.getScheme()) ? 443 : 80);
-        String path = b.base.getRawPath() == null ? "" : b.base.getRawPath();
-        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.tokens = b.tokens;
-        this.requestTimeout = b.requestTimeout;
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.maxRetryAfter = b.maxRetryAfter;
-        this.random = b.random;
-        this.clock = b.clock;
-        this.sleeper = b.sleeper;
-        this.resolver = b.resolver;
-        this.connectFailurePause = b.connectFailurePause;
+        this.json = JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
+                .build();
+        String host = b.base.getHost();
         String sniHost = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        this.http = HttpClient.newBuilder()
+        HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(b.connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .sslContext(new HostPinningSslContext(b.sslContext(), sniHost))
                 .build();
-        this.json = JsonMapper.builder()
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
-                .build();
+        // One Random for the address order and the jitter, so that one seed fixes a whole call.
+        RetryPolicy retries = new RetryPolicy(b.initialBackoff, b.maxBackoff, b.maxRetryAfter, b.random, b.clock);
+        this.transport = new FailoverTransport(new FailoverTransport.Settings(b.base, b.requestTimeout, b.maxAttempts,
+                b.random, b.clock, b.sleeper, b.resolver, b.connectFailurePause), http, retries, new ProblemDecoder(json));
     }
 
     /** A builder for a client of the service at {@code base}, e.g. {@code https://bookmarks.example.com:8443}. */
@@ -201,201 +155,7 @@ public final class BookmarksClient {
     }
 
     private HttpResponse<String> send(String method, String path, String query, String body, boolean authorize) {
-        String idempotencyKey = "POST".equals(method) ? UUID.randomUUID().toString() : null;
-        String token = authorize && tokens != null ? tokens.get() : null;
-        List<InetAddress> order = addresses();
-        HttpResponse<String> lastResponse = null;
-        IOException lastError = null;
-        // What each failed attempt met, for the message when no gateway answered: one line per address tried.
-        List<String> failures = new ArrayList<>();
-        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            InetAddress address = order.get((attempt - 1) % order.size());
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri(address, path, query))
-                    .timeout(requestTimeout)
-                    .header("Accept", "application/json, application/problem+json");
-            if (token != null) {
-                request.header("Authorization", "Bearer " + token);
-            }
-            if (idempotencyKey != null) {
-                request.header("Idempotency-Key", idempotencyKey);
-            }
-            if (body != null) {
-                request.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-            } else {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            }
-            Duration wait;
-            try {
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                pausedUntil.remove(address);
-                int status = response.statusCode();
-                if (status < 400) {
-                    return response;
-                }
-                Optional<Duration> asked = retryAfter(response);
-                if (!retryable(status, idempotencyKey != null, asked.isPresent())) {
-                    throw problem(response, null);
-                }
-                lastResponse = response;
-                lastError = null;
-                wait = asked.isPresent() ? asked.get() : backoff(attempt);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BookmarksException(0, "interrupted", null, null, e);
-            } catch (IOException e) {
-                if (!retryable(e)) {
-                    throw new BookmarksException(0, "TLS verification failed", describe(e), null, e);
-                }
-                if (connectFailed(e) && !connectFailurePause.isZero()) {
-                    pausedUntil.put(address, clock.instant().plus(connectFailurePause));
-                }
-                lastError = e;
-                lastResponse = null;
-                failures.add(address.getHostAddress() + ": " + describe(e));
-                wait = backoff(attempt);
-            }
-            if (attempt < maxAttempts) {
-                try {
-                    sleeper.sleep(wait);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new BookmarksException(0, "interrupted", null, null, e);
-                }
-            }
-        }
-        if (lastResponse != null) {
-            throw problem(lastResponse, null);
-        }
-        throw new BookmarksException(0, "no gateway answered",
-                maxAttempts + " attempt(s) to " + order + ": " + String.join("; ", failures), null, lastError);
-    }
-
-    private List<InetAddress> addresses() {
-        List<InetAddress> all;
-        try {
-            all = new ArrayList<>(resolver.resolve(host.startsWith("[") ? host.substring(1, host.length() - 1) : host));
-        } catch (UnknownHostException e) {
-            throw new BookmarksException(0, "unknown host", host, null, e);
-        }
-        if (all.isEmpty()) {
-            throw new BookmarksException(0, "unknown host", host + " has no address", null, null);
-        }
-        Collections.shuffle(all, random);
-        if (!pausedUntil.isEmpty()) {
-            // Stable: the shuffled order stays among the usable addresses and among the paused ones.
-            Instant now = clock.instant();
-            pausedUntil.values().removeIf(until -> !until.isAfter(now));
-            Set<InetAddress> paused = Set.copyOf(pausedUntil.keySet());
-            all.sort(Comparator.comparing(paused::contains));
-        }
-        return all;
-    }
-
-    /** Whether the connection itself failed (refused, unreachable, connect timeout): no gateway is there. */
-    private static boolean connectFailed(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private URI uri(InetAddress address, String path, String query) {
-        String literal = address instanceof Inet6Address
-                ? "[" + address.getHostAddress().replaceFirst("%.*$", "") + "]"
-                : address.getHostAddress();
-        String text = base.getScheme() + "://" + literal + ":" + port + basePath + path
-                + (query == null || query.isEmpty() ? "" : "?" + query);
-        return URI.create(text);
-    }
-
-    /** The wait before the next attempt: uniform in [0, min(maxBackoff, initialBackoff * 2^(n-1))). */
-    Duration backoff(int failedAttempts) {
-        long cap = initialBackoff.toMillis() << Math.min(failedAttempts - 1, 20);
-        cap = Math.max(1, Math.min(cap, maxBackoff.toMillis()));
-        return Duration.ofMillis((long) (random.nextDouble() * cap));
-    }
-
-    /** Retry-After as delta-seconds or an HTTP date, capped at maxRetryAfter; empty when absent or unreadable. */
-    Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(this::parseRetryAfter);
-    }
-
-    Optional<Duration> parseRetryAfter(String value) {
-        String text = value.trim();
-        Duration wait;
-        try {
-            wait = Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                wait = Duration.between(clock.instant(), at);
-                if (wait.isNegative()) {
-                    wait = Duration.ZERO;
-                }
-            } catch (DateTimeParseException notDate) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(wait.compareTo(maxRetryAfter) > 0 ? maxRetryAfter : wait);
-    }
-
-    /**
-     * Whether an answer is worth another attempt: 502, 503 and 504 (a dying gateway, a shard away); and a 409
-     * with {@code Retry-After} to a call that sent an Idempotency-Key, which is the shard saying that an earlier
-     * attempt of this very call is still running (DESIGN.md) &mdash; after a reset or a timeout, the retry can
-     * overtake it. Any other 409 is a real conflict and is not retried.
-     */
-    static boolean retryable(int status, boolean sentIdempotencyKey, boolean hasRetryAfter) {
-        return status == 502 || status == 503 || status == 504 || (status == 409 && sentIdempotencyKey && hasRetryAfter);
-    }
-
-    /** Whether another attempt may help: not when the certificate or host name was refused. */
-    private static boolean retryable(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof CertificateException || t instanceof SSLPeerUnverifiedException
-                    || t instanceof java.security.cert.CertPathValidatorException) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String describe(Throwable e) {
-        if (e == null) {
-            return "none";
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String kind = e instanceof HttpConnectTimeoutException ? "connect timeout"
-                : e instanceof HttpTimeoutException ? "request timeout"
-                : e instanceof ConnectException ? "connect failed" : e.getClass().getSimpleName();
-        return kind + ": " + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
-    }
-
-    private BookmarksException problem(HttpResponse<String> response, Throwable cause) {
-        String body = response.body();
-        String title = null;
-        String detail = null;
-        try {
-            JsonNode node = json.readTree(body);
-            if (node != null && node.isObject()) {
-                title = text(node.get("title"));
-                detail = text(node.get("detail"));
-            }
-        } catch (JacksonException notJson) {
-            detail = body == null || body.isBlank() ? null
-                    : body.length() > MAX_BODY_LOG ? body.substring(0, MAX_BODY_LOG) : body;
-        }
-        return new BookmarksException(response.statusCode(), title, detail, body, cause);
-    }
-
-    private static String text(JsonNode node) {
-        return node == null || node.isNull() ? null : node.asString();
+        return transport.send(method, path, query, body, authorize && tokens != null ? tokens.get() : null);
     }
 
     private <T> T read(HttpResponse<String> response, Class<T> type) {
