@@ -111,7 +111,8 @@ public final class Ring {
      * @throws InvalidUserIdException if the ID does not match {@link UserIds#PATTERN}
      */
     public int slotOf(String userId) {
-        return (int) (XxHash64.hash(UserIds.requireValid(userId), 0L) & mask);
+        // SlotHash.slotOf without re-checking the slot count, which this ring validated when it was made.
+        return (int) (SlotHash.hash(userId) & mask);
     }
 
     /** Returns the owner of {@code slot}, which must be in {@code [0, slotCount())}. */

@@ -27,10 +27,6 @@ final class ShardInstance implements ServiceInstance {
                 "slot", Integer.toString(route.slot()));
     }
 
-    ShardRoute route() {
-        return route;
-    }
-
     @Override
     public String getInstanceId() {
         return route.shardId();
