@@ -1,27 +1,18 @@
 package dev.bookmarks.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
-import dev.bookmarks.signing.attack.PathAttacks;
-import dev.bookmarks.signing.attack.RawHttp;
+import dev.bookmarks.signing.attack.ManagementPortProbe;
 import dev.bookmarks.signing.attack.RawHttp.Answer;
 import dev.bookmarks.testing.redis.RealRedisExtension;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -84,17 +75,12 @@ class ManagementPortIT {
 
     @Test
     void answersHealthAndItsProbesToAnyoneWithTheStatusOnly() {
-        for (String path : List.of("/actuator/health", "/actuator/health/readiness", "/actuator/health/liveness")) {
-            Answer answer = get(path, Map.of());
-
-            assertThat(answer.status()).as(path).isEqualTo(200);
-            assertThat(answer.raw()).as(path).contains("\"status\":\"UP\"").doesNotContain("components", "epoch", "H2");
-        }
+        probe().healthAnswersAnyoneWithTheStatusOnly("\"epoch\"", "\"ring\"", "H2");
     }
 
     @Test
     void showsTheHealthComponentsToTheOperator() {
-        Answer answer = get("/actuator/health", operator());
+        Answer answer = probe().get("/actuator/health", probe().operator());
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.raw()).contains("\"components\"", "\"ring\"", "\"db\"");
@@ -102,86 +88,41 @@ class ManagementPortIT {
 
     @Test
     void refusesEveryOtherEndpointWithoutACredentialAsProblemJson() {
-        for (String path : PROTECTED) {
-            Answer answer = get(path, Map.of());
-
-            assertThat(answer.status()).as(path).isEqualTo(401);
-            assertThat(answer.raw()).as(path).containsIgnoringCase("WWW-Authenticate: Basic realm=\"management\"")
-                    .containsIgnoringCase("Content-Type: application/problem+json")
-                    .doesNotContain("bookmarks_ring_epoch", "shardId", "slotsOwned");
-        }
+        probe().refusesWithoutACredential(PROTECTED);
     }
 
     @Test
-    void refusesAWrongPasswordAndAnUnknownOperator() throws IOException {
-        // From an address of its own: these failures count towards that address's login limit only.
-        InetAddress from = InetAddress.getByName("127.0.0.6");
-        for (String path : PROTECTED) {
-            assertThat(RawHttp.send(from, managementPort, "GET", path, basic(TestOperator.NAME, "not the password"),
-                    null).status()).as(path).isEqualTo(401);
-            assertThat(RawHttp.send(from, managementPort, "GET", path, basic("nobody", TestOperator.PASSWORD),
-                    null).status()).as(path).isEqualTo(401);
-        }
+    void refusesAWrongPasswordAndAnUnknownOperator() {
+        probe().refusesAWrongPasswordAndAnUnknownUser(PROTECTED);
     }
 
     @Test
     void servesEveryEndpointToTheOperator() {
         for (String path : PROTECTED) {
-            assertThat(get(path, operator()).status()).as(path).isEqualTo(200);
+            assertThat(probe().get(path, probe().operator()).status()).as(path).isEqualTo(200);
         }
-        assertThat(get("/actuator/shard", operator()).raw()).contains("\"shardId\":\"s-1\"", "\"countedAt\"");
-        assertThat(get("/actuator/prometheus", operator()).raw()).contains("bookmarks_ring_epoch");
+        assertThat(probe().get("/actuator/shard", probe().operator()).raw())
+                .contains("\"shardId\":\"s-1\"", "\"countedAt\"");
+        assertThat(probe().get("/actuator/prometheus", probe().operator()).raw()).contains("bookmarks_ring_epoch");
     }
 
     @Test
     void refusesEveryOtherSpellingOfAProtectedEndpointWithoutACredential() {
-        List<String> targets = new ArrayList<>(PathAttacks.reachingEndpoint("prometheus"));
-        targets.addAll(PathAttacks.reachingEndpoint("shard"));
-        assertThat(targets).hasSizeGreaterThanOrEqualTo(40);
-        for (String target : targets) {
-            Answer answer = get(target, Map.of());
-
-            assertThat(answer.status()).as(target).isIn(400, 401, 403, 404);
-            assertThat(answer.raw()).as(target).doesNotContain("bookmarks_ring_epoch", "shardId");
-        }
+        probe().refusesEveryOtherSpellingWithoutACredential(List.of("prometheus", "shard"));
     }
 
     @Test
-    void holdsOffAnAddressThatFailedTooManyLoginsWithoutHoldingOffOthers() throws IOException {
-        InetAddress guesser = InetAddress.getByName("127.0.0.5");
-        for (int i = 0; i < FAILED_LOGINS_PER_MINUTE; i++) {
-            assertThat(RawHttp.send(guesser, managementPort, "GET", "/actuator/shard",
-                    basic(TestOperator.NAME, "guess " + i), null).status()).isEqualTo(401);
-        }
-
-        Answer held = RawHttp.send(guesser, managementPort, "GET", "/actuator/shard", operator(), null);
-
-        assertThat(held.status()).as("even the right password, once the address failed too often").isEqualTo(429);
-        assertThat(held.raw()).containsIgnoringCase("Retry-After: ").containsIgnoringCase("application/problem+json");
-        assertThat(get("/actuator/shard", operator()).status()).as("another address").isEqualTo(200);
-        assertThat(RawHttp.send(guesser, managementPort, "GET", "/actuator/health", Map.of(), null).status())
-                .as("probes need no login, so they are not held off").isEqualTo(200);
+    void holdsOffAnAddressThatFailedTooManyLoginsWithoutHoldingOffOthers() {
+        probe().holdsOffAnAddressAfterFailedLogins(FAILED_LOGINS_PER_MINUTE, "/actuator/shard");
     }
 
     @Test
     void listensOnTheConfiguredAddressOnly() {
-        assertThatThrownBy(() -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.2", managementPort), 2000);
-            }
-        }).isInstanceOf(ConnectException.class);
-        assertThat(get("/actuator/health", Map.of()).status()).isEqualTo(200);
+        probe().listensOn127001Only();
     }
 
-    private Answer get(String target, Map<String, String> headers) {
-        return RawHttp.send(managementPort, "GET", target, headers, null);
-    }
-
-    private static Map<String, String> operator() {
-        return Map.of("Authorization", TestOperator.authorization());
-    }
-
-    private static Map<String, String> basic(String user, String password) {
-        return Map.of("Authorization", TestOperator.basic(user, password));
+    private ManagementPortProbe probe() {
+        return new ManagementPortProbe(managementPort, TestOperator.NAME, TestOperator.PASSWORD,
+                List.of("bookmarks_ring_epoch", "shardId", "slotsOwned"));
     }
 }
