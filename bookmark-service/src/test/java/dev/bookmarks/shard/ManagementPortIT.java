@@ -8,7 +8,7 @@ import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.signing.attack.ManagementPortProbe;
-import dev.bookmarks.signing.attack.RawHttp.Answer;
+import dev.bookmarks.signing.attack.ManagementPortContract;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,11 +36,9 @@ import org.springframework.test.context.DynamicPropertySource;
         "bookmarks.shard.trust.secrets[0]=the internal secret of this test, 32+ bytes",
         "bookmarks.management.failed-logins-per-minute=" + ManagementPortIT.FAILED_LOGINS_PER_MINUTE,
         "bookmarks.registry.poll-interval=200ms"})
-class ManagementPortIT {
+class ManagementPortIT extends ManagementPortContract {
 
     static final int FAILED_LOGINS_PER_MINUTE = 20;
-    private static final List<String> PROTECTED = List.of("/actuator", "/actuator/prometheus", "/actuator/ring",
-            "/actuator/route/alice", "/actuator/shard");
 
     @RegisterExtension
     static final RealRedisExtension redis = new RealRedisExtension();
@@ -74,55 +72,31 @@ class ManagementPortIT {
     }
 
     @Test
-    void answersHealthAndItsProbesToAnyoneWithTheStatusOnly() {
-        probe().healthAnswersAnyoneWithTheStatusOnly("\"epoch\"", "\"ring\"", "H2");
-    }
-
-    @Test
-    void showsTheHealthComponentsToTheOperator() {
-        Answer answer = probe().get("/actuator/health", probe().operator());
-
-        assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.raw()).contains("\"components\"", "\"ring\"", "\"db\"");
-    }
-
-    @Test
-    void refusesEveryOtherEndpointWithoutACredentialAsProblemJson() {
-        probe().refusesWithoutACredential(PROTECTED);
-    }
-
-    @Test
-    void refusesAWrongPasswordAndAnUnknownOperator() {
-        probe().refusesAWrongPasswordAndAnUnknownUser(PROTECTED);
-    }
-
-    @Test
-    void servesEveryEndpointToTheOperator() {
-        for (String path : PROTECTED) {
-            assertThat(probe().get(path, probe().operator()).status()).as(path).isEqualTo(200);
-        }
+    void showsTheOperatorItsCountsAndWhenTheyWereCounted() {
         assertThat(probe().get("/actuator/shard", probe().operator()).raw())
                 .contains("\"shardId\":\"s-1\"", "\"countedAt\"");
         assertThat(probe().get("/actuator/prometheus", probe().operator()).raw()).contains("bookmarks_ring_epoch");
     }
 
-    @Test
-    void refusesEveryOtherSpellingOfAProtectedEndpointWithoutACredential() {
-        probe().refusesEveryOtherSpellingWithoutACredential(List.of("prometheus", "shard"));
-    }
-
-    @Test
-    void holdsOffAnAddressThatFailedTooManyLoginsWithoutHoldingOffOthers() {
-        probe().holdsOffAnAddressAfterFailedLogins(FAILED_LOGINS_PER_MINUTE, "/actuator/shard");
-    }
-
-    @Test
-    void listensOnTheConfiguredAddressOnly() {
-        probe().listensOn127001Only();
-    }
-
-    private ManagementPortProbe probe() {
+    @Override
+    protected ManagementPortProbe probe() {
         return new ManagementPortProbe(managementPort, TestOperator.NAME, TestOperator.PASSWORD,
                 List.of("bookmarks_ring_epoch", "shardId", "slotsOwned"));
+    }
+
+    @Override
+    protected List<String> protectedPaths() {
+        return List.of("/actuator", "/actuator/prometheus", "/actuator/ring", "/actuator/route/alice",
+                "/actuator/shard");
+    }
+
+    @Override
+    protected List<String> healthComponents() {
+        return List.of("ring", "db");
+    }
+
+    @Override
+    protected int failedLoginsPerMinute() {
+        return FAILED_LOGINS_PER_MINUTE;
     }
 }

@@ -6,10 +6,9 @@ import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.signing.attack.ManagementPortProbe;
-import dev.bookmarks.signing.attack.RawHttp.Answer;
+import dev.bookmarks.signing.attack.ManagementPortContract;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,12 +34,10 @@ import org.springframework.test.context.DynamicPropertySource;
         "bookmarks.management.failed-logins-per-minute=" + ManagementPortIT.FAILED_LOGINS_PER_MINUTE,
         "bookmarks.registry.poll-interval=200ms"})
 @ActiveProfiles("local")
-class ManagementPortIT {
+class ManagementPortIT extends ManagementPortContract {
 
     static final int FAILED_LOGINS_PER_MINUTE = 20;
     private static final String SCRAPER_PASSWORD = "the scraper's password, stored as bcrypt";
-    private static final List<String> PROTECTED = List.of("/actuator", "/actuator/prometheus", "/actuator/ring",
-            "/actuator/route/alice", "/actuator/circuitbreakers");
 
     @RegisterExtension
     static final RealRedisExtension redis = new RealRedisExtension();
@@ -74,56 +71,33 @@ class ManagementPortIT {
     }
 
     @Test
-    void answersHealthAndItsProbesToAnyoneWithTheStatusOnly() {
-        probe().healthAnswersAnyoneWithTheStatusOnly("\"epoch\"", "\"ring\"");
-    }
-
-    @Test
-    void showsTheHealthComponentsToAnOperator() {
-        Answer answer = probe().get("/actuator/health", probe().operator());
-
-        assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.raw()).contains("\"components\"", "\"ring\"", "\"epoch\"");
-    }
-
-    @Test
-    void refusesEveryOtherEndpointWithoutACredentialAsProblemJson() {
-        probe().refusesWithoutACredential(PROTECTED);
-    }
-
-    @Test
-    void refusesAWrongPasswordAndAnUnknownOperator() {
-        probe().refusesAWrongPasswordAndAnUnknownUser(PROTECTED);
-    }
-
-    @Test
-    void servesEveryEndpointToAnOperatorWhosePasswordIsStoredPlainUnderTheLocalProfileOrAsBcrypt() {
-        for (Map<String, String> credential : List.of(probe().operator(),
-                ManagementPortProbe.basic("scraper", SCRAPER_PASSWORD))) {
-            for (String path : PROTECTED) {
-                assertThat(probe().get(path, credential).status()).as(path).isEqualTo(200);
-            }
-            assertThat(probe().get("/actuator/prometheus", credential).raw()).contains("bookmarks_ring_epoch");
+    void servesEveryEndpointToAnOperatorWhosePasswordIsStoredAsBcryptToo() {
+        for (String path : protectedPaths()) {
+            assertThat(probe().get(path, ManagementPortProbe.basic("scraper", SCRAPER_PASSWORD)).status()).as(path)
+                    .isEqualTo(200);
         }
+        assertThat(probe().get("/actuator/prometheus", probe().operator()).raw()).contains("bookmarks_ring_epoch");
     }
 
-    @Test
-    void refusesEveryOtherSpellingOfAProtectedEndpointWithoutACredential() {
-        probe().refusesEveryOtherSpellingWithoutACredential(List.of("prometheus", "circuitbreakers"));
-    }
-
-    @Test
-    void holdsOffAnAddressThatFailedTooManyLoginsWithoutHoldingOffOthers() {
-        probe().holdsOffAnAddressAfterFailedLogins(FAILED_LOGINS_PER_MINUTE, "/actuator/ring");
-    }
-
-    @Test
-    void listensOnTheConfiguredAddressOnly() {
-        probe().listensOn127001Only();
-    }
-
-    private ManagementPortProbe probe() {
+    @Override
+    protected ManagementPortProbe probe() {
         return new ManagementPortProbe(managementPort, GatewayClient.OPERATOR, GatewayClient.OPERATOR_PASSWORD,
                 List.of("bookmarks_ring_epoch", "circuitBreakers", "shardId"));
+    }
+
+    @Override
+    protected List<String> protectedPaths() {
+        return List.of("/actuator", "/actuator/prometheus", "/actuator/ring", "/actuator/route/alice",
+                "/actuator/circuitbreakers");
+    }
+
+    @Override
+    protected List<String> healthComponents() {
+        return List.of("ring");
+    }
+
+    @Override
+    protected int failedLoginsPerMinute() {
+        return FAILED_LOGINS_PER_MINUTE;
     }
 }
