@@ -22,7 +22,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The bookmark API of DESIGN.md ("Requests and headers"), as a shard serves it behind the
+ * The bookmark API of docs/architecture.md ("Public API"), as a shard serves it behind the
  * gateways. By the time a request gets here the gateway's signature was verified and this shard
  * owns the user's slot (filters in {@code dev.bookmarks.shard.security} and
  * {@code dev.bookmarks.shard.ownership}); this class serves the user the gateway vouched for, checks

@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
  * a replace (PUT). Two bodies that normalise to the same input are the same request, which is what
  * an Idempotency-Key retry is compared by ({@link #fingerprint}).
  *
- * <p>The rules (DESIGN.md, "Limits"); lengths count Unicode code points:
+ * <p>The rules (docs/architecture.md, "Limits"); lengths count Unicode code points:
  * <ul>
  *   <li>{@code url}: required; surrounding white space is stripped; at most {@value #MAX_URL}
  *       characters; an absolute {@code http} or {@code https} URI with a host and no user information.

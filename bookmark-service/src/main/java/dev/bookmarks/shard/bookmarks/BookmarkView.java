@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A bookmark as the API shows it (DESIGN.md, "Requests and headers").
+ * A bookmark as the API shows it (docs/architecture.md, "Public API").
  *
  * @param id the id, a lower-case UUID
  * @param url the URL

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * How long Idempotency-Key records live ({@code bookmarks.shard.idempotency.*}).
  *
  * @param retention how long a key's record is kept after it was last written (the response
- *     stored); at least 24 hours, as DESIGN.md promises clients
+ *     stored); at least 24 hours, as docs/architecture.md ("Idempotency-Key") promises clients
  * @param cleanupInterval how often records older than the retention are deleted
  * @param lease how long a request may hold a key in progress before a retry may take the key over;
  *     it only matters when the first request's process died between claiming the key and
@@ -23,7 +23,7 @@ record IdempotencyProperties(@DefaultValue("24h") Duration retention, @DefaultVa
     IdempotencyProperties {
         if (retention.compareTo(MIN_RETENTION) < 0) {
             throw new IllegalArgumentException("bookmarks.shard.idempotency.retention must be at least 24h"
-                    + " (DESIGN.md: a response is replayed for at least 24 h), is " + retention);
+                    + " (clients are promised a replay for at least 24 h), is " + retention);
         }
         if (cleanupInterval.isNegative() || cleanupInterval.isZero()) {
             throw new IllegalArgumentException(

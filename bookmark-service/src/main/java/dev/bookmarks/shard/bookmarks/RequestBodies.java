@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RequestBodies {
 
-    /** The largest body accepted, in bytes (DESIGN.md: 64 KiB). */
+    /** The largest body accepted, in bytes (docs/architecture.md, "Limits": 64 KiB). */
     static final int MAX_BYTES = 64 * 1024;
 
     private static final JsonMapper STRICT = JsonMapper.builder()

@@ -1,5 +1,5 @@
 /**
- * A shard's bookmarks: the public API of DESIGN.md ("Requests and headers") and its storage.
+ * A shard's bookmarks: the public API of docs/architecture.md ("Public API") and its storage.
  *
  * <table>
  *   <caption>Calls</caption>

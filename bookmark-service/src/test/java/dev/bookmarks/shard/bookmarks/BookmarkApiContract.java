@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
-/** Every call of the bookmark API (DESIGN.md, "Requests and headers") as a client sees it. */
+/** Every call of the bookmark API (docs/architecture.md, "Public API") as a client sees it. */
 interface BookmarkApiContract extends ShardTest {
 
     @Test

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** {@code Idempotency-Key} on create, as the IETF draft and DESIGN.md describe it. */
+/** {@code Idempotency-Key} on create, as the IETF draft and docs/architecture.md ("Idempotency-Key") describe it. */
 interface IdempotencyContract extends ShardTest {
 
     @Test

@@ -10,7 +10,7 @@ import org.springframework.util.unit.DataSize;
  * set by Spring Boot's {@code server.max-http-request-header-size}.
  *
  * @param maxBodySize the largest request body accepted, declared or streamed (chunked): larger is a
- *     413. 64 KiB by default (DESIGN.md), in [1 KiB, 16 MiB]: the body is held in memory so that a
+ *     413. 64 KiB by default (docs/architecture.md, "Limits"), in [1 KiB, 16 MiB]: the body is held in memory so that a
  *     421 can be retried
  * @param rateLimit the per-user token bucket
  * @param connections limits that hold before authentication: per client address and per gateway

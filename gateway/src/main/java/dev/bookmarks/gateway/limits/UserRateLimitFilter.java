@@ -30,8 +30,9 @@ import reactor.core.publisher.Mono;
  * answers "allowed" when the Redis script fails, and Lettuce rejects commands at once while it is
  * disconnected (the registry client configures it so); a Redis that accepts the connection but does
  * not answer within {@code redisTimeout} is treated the same way. The API therefore stays up, unlimited,
- * while Redis is down, as it keeps routing by the last ring (DESIGN.md: Redis down is degraded, not
- * down). Each fail-open period is logged, at most once per {@value #FAIL_OPEN_LOG_INTERVAL_SECONDS} s.
+ * while Redis is down, as it keeps routing by the last ring (Redis down is degraded, not down:
+ * docs/architecture.md, "When Redis is unreachable"). Each fail-open period is logged, at most once
+ * per {@value #FAIL_OPEN_LOG_INTERVAL_SECONDS} s.
  *
  * <p>Runs before {@link MisdirectedRetryFilter}, so that a refused request's body is never read.
  * Requests that name no authenticated user (none reach the shard route) are not limited here.
