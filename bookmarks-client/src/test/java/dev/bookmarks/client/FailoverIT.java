@@ -288,7 +288,8 @@ class FailoverIT {
     @Test
     void retriesAPostWhoseEarlierAttemptIsStillInProgressAfterRetryAfterWithTheSameKey() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        // The shard's answer to a retry that overtook its first attempt: 409 with Retry-After (docs/architecture.md, "Idempotency-Key").
+        // The shard's answer to a retry that overtook its first attempt: 409 with Retry-After
+        // (docs/architecture.md, "Idempotency-Key").
         StubGateway.Responder busyThenDone = (exchange, seen) -> {
             if (calls.incrementAndGet() == 1) {
                 StubGateway.problem(exchange, 409, "Request with this Idempotency-Key in progress", "1");
