@@ -16,9 +16,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param countsMaxAge how old the user and bookmark counts of {@code /actuator/shard} may be, in [1s, 1h]
  *     (default 30s): counting is a scan of the shard's table, so a scraper polling the endpoint must not
  *     trigger one per call
+ * @param ownership how the shard decides that a user is its own
  */
 @ConfigurationProperties("bookmarks.shard")
-public record ShardProperties(String id, URI url, String dataDir, @DefaultValue("30s") Duration countsMaxAge) {
+public record ShardProperties(String id, URI url, String dataDir, @DefaultValue("30s") Duration countsMaxAge,
+        @DefaultValue Ownership ownership) {
 
     public ShardProperties {
         if (id == null || !id.matches(Shard.ID_PATTERN)) {
@@ -30,9 +32,32 @@ public record ShardProperties(String id, URI url, String dataDir, @DefaultValue(
                     + " shard at, for example http://10.0.0.5:8080");
         }
         Shard.parseUrl(url.toString());
-        if (countsMaxAge == null || countsMaxAge.compareTo(Duration.ofSeconds(1)) < 0
-                || countsMaxAge.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("bookmarks.shard.counts-max-age must be in [1s, 1h]: " + countsMaxAge);
+        requireRange("bookmarks.shard.counts-max-age", countsMaxAge, Duration.ofSeconds(1), Duration.ofHours(1));
+    }
+
+    /**
+     * The slot-ownership check ({@code bookmarks.shard.ownership.*}).
+     *
+     * @param enabled whether a request for a user whose slot is another shard's is answered 421; switching it
+     *     off is allowed only under the {@code test} profile
+     * @param refreshWait how long a request routed by a newer epoch than this shard holds waits for the shard to
+     *     read the ring from Redis before it is decided on the ring held, in [10ms, 5s]
+     * @param noRingRetryAfter the {@code Retry-After} of the 503 answered before any ring is loaded, in [1s, 60s]
+     */
+    public record Ownership(@DefaultValue("true") boolean enabled, @DefaultValue("500ms") Duration refreshWait,
+            @DefaultValue("1s") Duration noRingRetryAfter) {
+
+        public Ownership {
+            requireRange("bookmarks.shard.ownership.refresh-wait", refreshWait, Duration.ofMillis(10),
+                    Duration.ofSeconds(5));
+            requireRange("bookmarks.shard.ownership.no-ring-retry-after", noRingRetryAfter, Duration.ofSeconds(1),
+                    Duration.ofSeconds(60));
+        }
+    }
+
+    private static void requireRange(String name, Duration value, Duration min, Duration max) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
         }
     }
 }

@@ -53,7 +53,14 @@ class StartupRefusalsIT {
     void refusesACountsMaxAgeOutsideItsRange() {
         assertThatThrownBy(() -> start(List.of("--bookmarks.shard.trust.secrets[0]=" + "s".repeat(32),
                 "--bookmarks.shard.counts-max-age=2h")))
-                .hasStackTraceContaining("bookmarks.shard.counts-max-age must be in [1s, 1h]: PT2H");
+                .hasStackTraceContaining("bookmarks.shard.counts-max-age must be in [PT1S, PT1H]: PT2H");
+    }
+
+    @Test
+    void refusesAnOwnershipRefreshWaitOutsideItsRange() {
+        assertThatThrownBy(() -> start(List.of("--bookmarks.shard.trust.secrets[0]=" + "s".repeat(32),
+                "--bookmarks.shard.ownership.refresh-wait=10s")))
+                .hasStackTraceContaining("bookmarks.shard.ownership.refresh-wait must be in [PT0.01S, PT5S]: PT10S");
     }
 
     @Test

@@ -21,10 +21,10 @@ class OwnershipConfiguration {
     FilterRegistrationBean<SlotOwnershipFilter> slotOwnershipFilter(RingWatcher watcher, ShardProperties shard,
             Environment environment) {
         FilterRegistrationBean<SlotOwnershipFilter> registration =
-                new FilterRegistrationBean<>(new SlotOwnershipFilter(watcher, shard.id()));
+                new FilterRegistrationBean<>(new SlotOwnershipFilter(watcher, shard.id(), shard.ownership()));
         registration.setOrder(ORDER);
         registration.addUrlPatterns("/*");
-        boolean enabled = environment.getProperty("bookmarks.shard.ownership.enabled", Boolean.class, true);
+        boolean enabled = shard.ownership().enabled();
         if (!enabled && !Arrays.asList(environment.getActiveProfiles()).contains("test")) {
             throw new IllegalStateException("bookmarks.shard.ownership.enabled=false is allowed only under the test profile");
         }

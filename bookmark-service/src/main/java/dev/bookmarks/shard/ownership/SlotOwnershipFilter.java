@@ -4,6 +4,7 @@ import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.InvalidUserIdException;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.shard.Problems;
+import dev.bookmarks.shard.ShardProperties;
 import dev.bookmarks.shard.security.GatewayIdentity;
 import dev.bookmarks.signing.GatewayHeaders;
 import jakarta.servlet.FilterChain;
@@ -24,19 +25,23 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * 421 Misdirected Request with its epoch (body {@code epoch}, header {@code X-Bookmarks-Epoch}),
  * so that a gateway with an older ring refreshes it and retries, and a stale gateway never writes
  * to the wrong shard. When the gateway routed by a newer epoch than this shard holds, the shard
- * reads Redis once before deciding, since it may be the one that is behind.
+ * reads Redis once before deciding (waiting at most {@code bookmarks.shard.ownership.refresh-wait}), since it
+ * may be the one that is behind.
  */
 public final class SlotOwnershipFilter extends OncePerRequestFilter {
 
     private static final Pattern USER_PATH = Pattern.compile("^/api/users/([^/]*)(/.*)?$");
-    private static final long REFRESH_MILLIS = 500;
 
     private final RingWatcher watcher;
     private final String shardId;
+    private final long refreshMillis;
+    private final String noRingRetryAfter;
 
-    public SlotOwnershipFilter(RingWatcher watcher, String shardId) {
+    public SlotOwnershipFilter(RingWatcher watcher, String shardId, ShardProperties.Ownership settings) {
         this.watcher = watcher;
         this.shardId = shardId;
+        this.refreshMillis = settings.refreshWait().toMillis();
+        this.noRingRetryAfter = Long.toString(settings.noRingRetryAfter().toSeconds());
     }
 
     @Override
@@ -56,7 +61,7 @@ public final class SlotOwnershipFilter extends OncePerRequestFilter {
             ring = refreshed(ring);
         }
         if (ring.isEmpty()) {
-            response.setHeader("Retry-After", "1");
+            response.setHeader("Retry-After", noRingRetryAfter);
             Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "No ring yet",
                     "this shard has not loaded the ring, so it cannot tell whose data it holds");
             return;
@@ -82,7 +87,7 @@ public final class SlotOwnershipFilter extends OncePerRequestFilter {
 
     private Optional<Ring> refreshed(Optional<Ring> held) {
         try {
-            return watcher.refresh().get(REFRESH_MILLIS, TimeUnit.MILLISECONDS);
+            return watcher.refresh().get(refreshMillis, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             return held;
         }
