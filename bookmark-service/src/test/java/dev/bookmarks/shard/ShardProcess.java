@@ -1,5 +1,6 @@
 package dev.bookmarks.shard;
 
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -38,7 +39,8 @@ public final class ShardProcess implements AutoCloseable {
                 "--server.port=" + port, "--management.server.port=" + managementPort,
                 "--bookmarks.shard.id=" + shardId, "--bookmarks.shard.url=http://127.0.0.1:" + port,
                 "--bookmarks.shard.data-dir=" + dataDir, "--bookmarks.shard.trust.secrets[0]=" + secret,
-                "--spring.data.redis.url=" + redisUrl, "--bookmarks.registry.poll-interval=200ms");
+                "--spring.data.redis.url=" + redisUrl, "--bookmarks.registry.poll-interval=200ms",
+                "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY);
     }
 
     public int port() {

@@ -1,9 +1,11 @@
 package dev.bookmarks.shardregistry;
 
 import dev.bookmarks.registry.Problems;
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingStore.WriteResult;
 import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.registry.UntrustedRingException;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.RingFormatException;
 import dev.bookmarks.ring.Shard;
@@ -28,7 +30,8 @@ import org.springframework.web.ErrorResponseException;
  * compare-and-set on the epoch it read, so of two concurrent changes exactly one lands and the
  * other is refused with 409 (or, when the caller gave no {@code expectedEpoch}, recomputed on the
  * newer ring). Until online migration exists, a change that moves slots is refused unless forced:
- * moved slots would strand their users' bookmarks on the old owner.
+ * moved slots would strand their users' bookmarks on the old owner. A change is built only on a ring
+ * signed by a trusted key, and signed in turn: the registry never launders a forged ring.
  */
 @Service
 final class RingAdministration {
@@ -40,10 +43,12 @@ final class RingAdministration {
 
     private final RingStore store;
     private final RingWatcher watcher;
+    private final RingSigner signer;
 
-    RingAdministration(RingStore store, RingWatcher watcher) {
+    RingAdministration(RingStore store, RingWatcher watcher, RingSigner signer) {
         this.store = store;
         this.watcher = watcher;
+        this.signer = signer;
     }
 
     /** The result of an accepted change. */
@@ -127,6 +132,10 @@ final class RingAdministration {
         try {
             return store.read().orElseThrow(() -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "No ring",
                     "Redis holds no ring yet: configure bookmarks.registry.bootstrap.shards"));
+        } catch (UntrustedRingException e) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Ring not trusted",
+                    "the ring in Redis was not written by a registry with a trusted ring-signing key, so no change"
+                            + " is built on it: " + e.getMessage());
         } catch (RingFormatException e) {
             throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Ring unreadable",
                     "the ring in Redis cannot be read, so no change is safe: " + e.getMessage());
@@ -138,7 +147,7 @@ final class RingAdministration {
 
     private WriteResult write(Ring current, Ring next) {
         try {
-            return store.compareAndSet(current.epoch(), next);
+            return store.compareAndSet(current.epoch(), next, signer);
         } catch (DataAccessException e) {
             throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Redis unavailable",
                     "the ring cannot be changed while Redis is unreachable: " + e.getMessage());

@@ -1,6 +1,7 @@
 package dev.bookmarks.shardregistry;
 
 import dev.bookmarks.registry.BackgroundThreads;
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
@@ -33,11 +34,13 @@ final class RingBootstrap implements SmartLifecycle {
     private final RingStore store;
     private final RingWatcher watcher;
     private final BootstrapProperties properties;
+    private final RingSigner signer;
     private volatile ScheduledExecutorService executor;
     private volatile boolean running;
 
-    RingBootstrap(RingStore store, RingWatcher watcher, BootstrapProperties properties) {
+    RingBootstrap(RingStore store, RingWatcher watcher, BootstrapProperties properties, RingSigner signer) {
         this.store = store;
+        this.signer = signer;
         this.watcher = watcher;
         this.properties = properties;
     }
@@ -91,7 +94,7 @@ final class RingBootstrap implements SmartLifecycle {
             return false;
         }
         Ring ring = Ring.create(properties.slotCount(), properties.toShards());
-        if (store.compareAndSet(0, ring) instanceof RingStore.WriteResult.Written) {
+        if (store.compareAndSet(0, ring, signer) instanceof RingStore.WriteResult.Written) {
             log.info("Created ring epoch 1: {} slots over {}", ring.slotCount(), ring);
             return true;
         }

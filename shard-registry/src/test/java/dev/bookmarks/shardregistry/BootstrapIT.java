@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,35 @@ class BootstrapIT {
         }
     }
 
+    @Test
+    void refusesToStartWithoutItsRingSigningKeySayingWhatToSet() {
+        List<String> args = new ArrayList<>(common(3));
+        args.remove("--spring.profiles.active=local");
+        args.remove("--" + TestRingKeys.PRIVATE_KEY_PROPERTY);
+        String encoded = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode("admin-secret");
+        args.replaceAll(arg -> arg.startsWith("--bookmarks.registry.admin.users[0].password=")
+                ? "--bookmarks.registry.admin.users[0].password=" + encoded : arg);
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(ShardRegistryApplication.class)
+                .run(args.toArray(String[]::new)).close())
+                .hasStackTraceContaining("set bookmarks.registry.ring-signing.private-key to its Ed25519 private key");
+    }
+
+    @Test
+    void refusesToStartOutsideTheLocalProfileWithoutARedisPassword() {
+        List<String> args = new ArrayList<>(common(3));
+        args.remove("--spring.profiles.active=local");
+        String encoded = PasswordEncoderFactories.createDelegatingPasswordEncoder().encode("admin-secret");
+        args.replaceAll(arg -> arg.startsWith("--bookmarks.registry.admin.users[0].password=")
+                ? "--bookmarks.registry.admin.users[0].password=" + encoded
+                : arg.startsWith("--spring.data.redis.url=") ? "--spring.data.redis.url=redis://127.0.0.1:"
+                        + redis.get().port() : arg);
+
+        assertThatThrownBy(() -> new SpringApplicationBuilder(ShardRegistryApplication.class)
+                .run(args.toArray(String[]::new)).close())
+                .hasStackTraceContaining("Redis must require a login outside the local profile");
+    }
+
     private static ConfigurableApplicationContext start(int shards) {
         return new SpringApplicationBuilder(ShardRegistryApplication.class).run(common(shards).toArray(String[]::new));
     }
@@ -87,7 +117,8 @@ class BootstrapIT {
                 "--server.port=0", "--management.server.port=0", "--spring.main.banner-mode=off",
                 "--spring.profiles.active=local",
                 "--bookmarks.registry.admin.users[0].name=admin",
-                "--bookmarks.registry.admin.users[0].password={noop}admin-secret"));
+                "--bookmarks.registry.admin.users[0].password={noop}admin-secret",
+                "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY, "--" + TestRingKeys.PRIVATE_KEY_PROPERTY));
         for (int i = 0; i < shards; i++) {
             args.add("--bookmarks.registry.bootstrap.shards[" + i + "].id=s-" + i);
             args.add("--bookmarks.registry.bootstrap.shards[" + i + "].url=http://127.0.0.1:" + (9000 + i));
