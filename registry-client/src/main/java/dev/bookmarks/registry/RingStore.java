@@ -78,12 +78,22 @@ public final class RingStore {
      * @throws RingFormatException if the stored bytes are signed but not a valid ring
      */
     public Optional<Ring> read() {
+        return readTrusted().map(TrustedRing::ring);
+    }
+
+    /**
+     * Like {@link #read()}, with the id of the trusted key that signed the ring.
+     *
+     * @throws UntrustedRingException as {@link #read()}
+     * @throws RingFormatException as {@link #read()}
+     */
+    public Optional<TrustedRing> readTrusted() {
         Stored stored = readStored();
         if (stored.ring() == null) {
             return Optional.empty();
         }
-        verify(stored);
-        return Optional.of(Ring.fromBytes(stored.ring()));
+        String keyId = verify(stored);
+        return Optional.of(new TrustedRing(Ring.fromBytes(stored.ring()), keyId));
     }
 
     /** The raw ring and signature from one {@code MGET}, so that they belong together. */
@@ -140,6 +150,10 @@ public final class RingStore {
 
     private static byte[] ascii(long value) {
         return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A ring from Redis whose signature checked out, and the id of the key that made it. */
+    public record TrustedRing(Ring ring, String keyId) {
     }
 
     /** {@code P:ring} and {@code P:ring:signature} as read together; either may be null (absent). */

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,12 +44,13 @@ public final class TrustedRingKeys {
             PublicKey key = RingKeyText.publicKey(PROPERTY + "[" + i + "]", keyTexts.get(i));
             keys.put(RingSignatures.keyId(key), key);
         }
-        return new TrustedRingKeys(Map.copyOf(keys));
+        // In configured order, so that logs and health list them as the operator wrote them.
+        return new TrustedRingKeys(Collections.unmodifiableMap(keys));
     }
 
     /** The ids of the trusted keys ({@link RingSigner#keyId()} of their private halves). */
     public List<String> keyIds() {
-        return List.copyOf(new ArrayList<>(keysById.keySet()));
+        return List.copyOf(keysById.keySet());
     }
 
     boolean trusts(String keyId) {
@@ -65,7 +66,7 @@ public final class TrustedRingKeys {
      */
     String verify(String keyPrefix, byte[] ring, byte[] signature) {
         if (signature == null) {
-            throw new UntrustedRingException("the ring carries no signature (" + "no value at the signature key)");
+            throw new UntrustedRingException("the ring carries no signature");
         }
         String[] parts = new String(signature, StandardCharsets.US_ASCII).split(" ", -1);
         if (parts.length != 3 || !parts[0].equals(RingSignatures.ALGORITHM)) {

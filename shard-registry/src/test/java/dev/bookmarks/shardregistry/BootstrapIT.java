@@ -3,13 +3,18 @@ package dev.bookmarks.shardregistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import dev.bookmarks.testing.redis.TestRingKeys;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,6 +51,38 @@ class BootstrapIT {
                 assertThat(ring.epoch()).as("run %d", run).isEqualTo(1);
                 assertThat(bytes).as("run %d", run).isEqualTo(first);
             }
+        }
+    }
+
+    @Test
+    void aRegistryStartedWithARotatedInKeySignsTheRingItFindsAgainUnchanged() throws Exception {
+        KeyPair next = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        String nextPrivate = "base64:" + Base64.getEncoder().encodeToString(next.getPrivate().getEncoded());
+        String nextPublic = "base64:" + Base64.getEncoder().encodeToString(next.getPublic().getEncoded());
+        Ring first;
+        try (ConfigurableApplicationContext registry = start(3)) {
+            RingStore store = registry.getBean(RingStore.class);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> store.readEpoch() >= 1);
+            first = store.read().orElseThrow();
+        }
+
+        List<String> rotated = new ArrayList<>(common(3));
+        rotated.replaceAll(arg -> arg.equals("--" + TestRingKeys.PRIVATE_KEY_PROPERTY)
+                ? "--bookmarks.registry.ring-signing.private-key=" + nextPrivate
+                : arg.equals("--" + TestRingKeys.TRUSTED_KEYS_PROPERTY)
+                        ? "--bookmarks.registry.ring-signing.trusted-keys=" + TestRingKeys.PUBLIC_KEY + "," + nextPublic
+                        : arg);
+        try (ConfigurableApplicationContext registry = new SpringApplicationBuilder(ShardRegistryApplication.class)
+                .run(rotated.toArray(String[]::new))) {
+            RingStore store = registry.getBean(RingStore.class);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> store.readEpoch() >= 2);
+            RingStore.TrustedRing resigned = store.readTrusted().orElseThrow();
+
+            assertThat(resigned.keyId()).isEqualTo(registry.getBean(RingSigner.class).keyId())
+                    .isNotEqualTo(RingSigner.parse(TestRingKeys.PRIVATE_KEY).keyId());
+            assertThat(resigned.ring().epoch()).isEqualTo(2);
+            assertThat(resigned.ring().shards()).isEqualTo(first.shards());
+            assertThat(first.slotsMovedTo(resigned.ring())).isZero();
         }
     }
 
