@@ -43,7 +43,8 @@ class StartupRefusalsIT {
     void refusesToStartWithoutAShardId() {
         assertThatThrownBy(() -> new SpringApplicationBuilder(BookmarkServiceApplication.class)
                 .run("--server.port=0", "--management.server.port=0", "--bookmarks.shard.data-dir=" + data,
-                        "--spring.data.redis.url=" + redis.get().url(), "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY).close())
+                        "--spring.data.redis.url=" + redis.get().url(),
+                        "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY).close())
                 .hasStackTraceContaining("bookmarks.shard.id must be set");
     }
 

@@ -12,9 +12,9 @@ import org.springframework.boot.health.contributor.Status;
  * be routed), {@link #DEGRADED} while a ring is held but Redis cannot confirm it (Redis down or its
  * ring unreadable or not signed by a trusted key: requests are still served from the last ring),
  * {@code UP} otherwise. Details carry the epoch, the id of the key that signed the ring held, the
- * ring's age, the error and how many reads found a ring with a bad signature. Applications map {@code DEGRADED} to HTTP 200 and
- * order it between {@code OUT_OF_SERVICE} and {@code UP}, so that Redis being down does not take
- * serving replicas out of rotation.
+ * ring's age, the error and how many reads found a ring with a bad signature. Applications map
+ * {@code DEGRADED} to HTTP 200 and order it between {@code OUT_OF_SERVICE} and {@code UP}, so that
+ * Redis being down does not take serving replicas out of rotation.
  */
 public final class RingHealthIndicator implements HealthIndicator {
 

@@ -38,7 +38,8 @@ public record RingSigningProperties(@DefaultValue List<String> trustedKeys, Stri
 
     /** The signer, when a private key is configured. */
     public Optional<RingSigner> signer() {
-        return privateKey == null || privateKey.isBlank() ? Optional.empty() : Optional.of(RingSigner.parse(privateKey));
+        return privateKey == null || privateKey.isBlank() ? Optional.empty()
+                : Optional.of(RingSigner.parse(privateKey));
     }
 
     @Override

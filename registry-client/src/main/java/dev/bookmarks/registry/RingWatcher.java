@@ -29,8 +29,9 @@ import org.springframework.context.SmartLifecycle;
  * replaces the snapshot, and once a ring is held it is never dropped. When Redis is unreachable
  * (or refuses this process's credentials), holds no ring, holds a ring whose signature is missing
  * or not by a trusted key (counted in {@link #signatureFailures()}), or holds bytes that are not a
- * valid ring, the watcher keeps its ring, records the error in {@link #status()}, logs once when such an
- * episode starts and once when it ends, and keeps polling, so it recovers without a restart.
+ * valid ring, the watcher keeps its ring, records the error in {@link #status()}, logs once when
+ * such an episode starts and once when it ends, and keeps polling, so it recovers without a
+ * restart.
  */
 public final class RingWatcher implements SmartLifecycle, AutoCloseable {
 

@@ -33,7 +33,8 @@ class StartupRefusalsTest {
     void aPrivateKeyWhosePublicHalfIsNotTrustedRefusesToStartNamingTheKeyToTrust() throws Exception {
         String otherPrivate = "base64:" + Base64.getEncoder().encodeToString(
                 KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate().getEncoded());
-        runner.withPropertyValues("spring.data.redis.url=redis://:secret@127.0.0.1:1", TestRingKeys.TRUSTED_KEYS_PROPERTY,
+        runner.withPropertyValues("spring.data.redis.url=redis://:secret@127.0.0.1:1",
+                        TestRingKeys.TRUSTED_KEYS_PROPERTY,
                         "bookmarks.registry.ring-signing.private-key=" + otherPrivate)
                 .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
                         .hasMessageContaining("bookmarks.registry.ring-signing.private-key has key id")
@@ -55,7 +56,8 @@ class StartupRefusalsTest {
 
     @Test
     void aRedisPasswordInTheUrlOrInItsOwnPropertyIsEnough() {
-        runner.withPropertyValues("spring.data.redis.url=redis://:secret@127.0.0.1:1", TestRingKeys.TRUSTED_KEYS_PROPERTY)
+        runner.withPropertyValues("spring.data.redis.url=redis://:secret@127.0.0.1:1",
+                        TestRingKeys.TRUSTED_KEYS_PROPERTY)
                 .run(context -> assertThat(context).hasNotFailed().hasSingleBean(RingWatcher.class));
         runner.withPropertyValues("spring.data.redis.url=rediss://ring-reader:secret@127.0.0.1:1",
                         TestRingKeys.TRUSTED_KEYS_PROPERTY)
