@@ -94,6 +94,53 @@ final class RingAdministration {
         }, shardId);
     }
 
+    /**
+     * Writes the last ring this registry trusted again, unchanged, at the epoch after the one Redis
+     * holds, when Redis holds a ring no trusted key signed (or unreadable bytes): a forged ring with a
+     * higher epoch is replaced, and every watcher, which kept that trusted ring, takes the restored one.
+     * Compare-and-set on the epoch read, so a concurrent change wins and this one is a 409.
+     *
+     * @return the restored ring's epoch
+     */
+    long restore() {
+        Ring held = watcher.current().orElseThrow(() -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
+                "No trusted ring", "this registry has not loaded a ring it trusts, so it has none to restore"));
+        long stored;
+        try {
+            try {
+                Optional<RingStore.TrustedRing> trusted = store.readTrusted();
+                if (trusted.isPresent()) {
+                    throw Problems.of(HttpStatus.CONFLICT, "Ring trusted", "Redis holds ring epoch "
+                            + trusted.get().ring().epoch() + " signed by trusted key " + trusted.get().keyId()
+                            + ": there is nothing to restore");
+                }
+            } catch (UntrustedRingException | RingFormatException e) {
+                log.warn("Restoring ring epoch {} over the ring in Redis: {}", held.epoch(), e.getMessage());
+            }
+            stored = store.readEpoch();
+        } catch (DataAccessException e) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Redis unavailable",
+                    "the ring cannot be restored while Redis is unreachable: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw Problems.of(HttpStatus.CONFLICT, "Epoch unreadable",
+                    "the ring's epoch key in Redis does not hold a number; set it to the highest epoch seen, then retry");
+        }
+        if (stored < held.epoch()) {
+            throw Problems.of(HttpStatus.CONFLICT, "Epoch behind", "Redis's epoch " + stored
+                    + " is below the epoch " + held.epoch() + " this registry holds; a ring restored after it would"
+                    + " be older than what the watchers hold. Set the epoch key to " + held.epoch() + ", then retry");
+        }
+        Ring restored = held.withEpoch(Math.addExact(stored, 1));
+        WriteResult result = write(stored, restored);
+        if (result instanceof WriteResult.Written written) {
+            log.info("Restored ring epoch {} as epoch {}, signed with key {}", held.epoch(), written.epoch(),
+                    signer.keyId());
+            awaitWatcher();
+            return written.epoch();
+        }
+        throw conflict(stored, ((WriteResult.Conflict) result).currentEpoch());
+    }
+
     private Change change(@Nullable Long expectedEpoch, boolean force, Function<Ring, List<Shard>> edit,
             String shardId) {
         for (int attempt = 1; ; attempt++) {
@@ -146,8 +193,12 @@ final class RingAdministration {
     }
 
     private WriteResult write(Ring current, Ring next) {
+        return write(current.epoch(), next);
+    }
+
+    private WriteResult write(long expectedEpoch, Ring next) {
         try {
-            return store.compareAndSet(current.epoch(), next, signer);
+            return store.compareAndSet(expectedEpoch, next, signer);
         } catch (DataAccessException e) {
             throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Redis unavailable",
                     "the ring cannot be changed while Redis is unreachable: " + e.getMessage());

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.registry.Heartbeats;
 import dev.bookmarks.registry.RingSigner;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.URI;
@@ -131,6 +133,40 @@ class ShardRegistryIT {
         } finally {
             redisSet("bookmarks:ring:signature", signature);
         }
+    }
+
+    @Test
+    void restoresTheLastTrustedRingOverAForgedHigherEpochOnAnAdminsRequest() {
+        JsonNode before = viewer.get("/actuator/ring").json();
+        long held = before.get("epoch").asLong();
+        Ring forged = Ring.create(16384, List.of(Shard.active("s-1", "http://203.0.113.66:8080", 1))).withEpoch(held + 5);
+        redisSet("bookmarks:ring", forged.toBytes());
+        redisSet("bookmarks:ring:epoch", Long.toString(held + 5).getBytes(StandardCharsets.US_ASCII));
+        redisSet("bookmarks:ring:signature", "ed25519 0000000000000000 AAAA".getBytes(StandardCharsets.US_ASCII));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                viewer.get("/actuator/ring").json().path("error").asString("").contains("refused"));
+
+        assertThat(viewer.post("/actuator/ringrestore", "{}").status()).isEqualTo(403);
+        AdminClient.Reply restored = admin.post("/actuator/ringrestore", "{}");
+
+        assertThat(restored.status()).as(restored.text()).isEqualTo(200);
+        assertThat(restored.json().get("epoch").asLong()).isEqualTo(held + 6);
+        Ring inRedis = Ring.fromBytes(redisGet("bookmarks:ring"));
+        assertThat(inRedis.epoch()).isEqualTo(held + 6);
+        assertThat(inRedis.shards().stream().map(Shard::url).map(URI::toString).toList())
+                .doesNotContain("http://203.0.113.66:8080");
+        assertThat(inRedis.shards()).hasSize(before.get("shards").size());
+        assertThat(new String(redisGet("bookmarks:ring:signature"), StandardCharsets.US_ASCII))
+                .startsWith("ed25519 " + RingSigner.parse(TestRingKeys.PRIVATE_KEY).keyId() + " ");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode now = viewer.get("/actuator/ring").json();
+            JsonNode error = now.path("error");
+            return now.get("epoch").asLong() == held + 6 && (error.isNull() || error.isMissingNode());
+        });
+
+        AdminClient.Reply nothingToDo = admin.post("/actuator/ringrestore", "{}");
+        assertThat(nothingToDo.status()).isEqualTo(409);
+        assertThat(nothingToDo.text()).contains("nothing to restore");
     }
 
     @Test
