@@ -1,13 +1,16 @@
 package dev.bookmarks.benchmarks;
 
+import dev.bookmarks.registry.RedisKeys;
+import dev.bookmarks.registry.RingSigner;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.TrustedRingKeys;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.testing.redis.RealRedis;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * What the wrk-driven benchmarks share: starting the project's executable jars as processes on
@@ -128,27 +132,25 @@ final class LoadRig {
         process.waitFor();
     }
 
-    /** The ring keys set over RESP, so that the tools need no Redis client library. */
-    static void writeRing(RealRedis redis, Ring ring) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), redis.port())) {
-            OutputStream out = socket.getOutputStream();
-            set(out, "bookmarks:ring", ring.toBytes());
-            set(out, "bookmarks:ring:epoch", Long.toString(ring.epoch()).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            byte[] reply = socket.getInputStream().readNBytes(10);
-            if (!new String(reply, StandardCharsets.US_ASCII).equals("+OK\r\n+OK\r\n")) {
-                throw new IllegalStateException("Redis did not store the ring");
+    /**
+     * Writes the first ring as the registry would: signed with the tests' key ({@link TestRingKeys}, which the
+     * local profile and the shard started here trust), by compare-and-set.
+     */
+    static void writeRing(RealRedis redis, Ring ring) {
+        LettuceConnectionFactory connections = new LettuceConnectionFactory(
+                LettuceConnectionFactory.createRedisConfiguration(redis.url()));
+        connections.afterPropertiesSet();
+        connections.start();
+        try {
+            RingStore store = new RingStore(connections, new RedisKeys("bookmarks"),
+                    TrustedRingKeys.parse(List.of(TestRingKeys.PUBLIC_KEY)));
+            if (!(store.compareAndSet(0, ring, RingSigner.parse(TestRingKeys.PRIVATE_KEY))
+                    instanceof RingStore.WriteResult.Written)) {
+                throw new IllegalStateException("Redis already holds a ring");
             }
+        } finally {
+            connections.destroy();
         }
-    }
-
-    private static void set(OutputStream out, String key, byte[] value) throws IOException {
-        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        out.write(("*3\r\n$3\r\nSET\r\n$" + keyBytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(keyBytes);
-        out.write(("\r\n$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(value);
-        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     static int freePort() {

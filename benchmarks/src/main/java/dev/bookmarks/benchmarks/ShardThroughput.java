@@ -6,6 +6,7 @@ import dev.bookmarks.ring.Shard;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestSigner;
 import dev.bookmarks.testing.redis.RealRedis;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -83,6 +84,7 @@ public final class ShardThroughput {
                 "--management.server.port=" + managementPort, "--bookmarks.shard.id=bench-1",
                 "--bookmarks.shard.url=http://127.0.0.1:" + port, "--bookmarks.shard.data-dir=" + data.resolve("shard"),
                 "--bookmarks.shard.trust.secrets[0]=" + secret, "--spring.data.redis.url=" + redisUrl,
+                "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY,
                 "--logging.level.root=WARN"), log);
         LoadRig.awaitReady(process, URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"), log);
         return process;

@@ -3,11 +3,14 @@ package dev.bookmarks.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.registry.RedisKeys;
+import dev.bookmarks.registry.RingSigner;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.TrustedRingKeys;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,9 +40,7 @@ class DurabilityIT {
         Ring ring = Ring.create(1024, List.of(Shard.active("s-1", "http://127.0.0.1:1", 1)));
         RedisKeys keys = new RedisKeys("bookmarks");
         redis.get().flushAll();
-        try (var jedisLike = new java.net.Socket("127.0.0.1", redis.get().port())) {
-            writeRing(jedisLike, keys, ring);
-        }
+        writeRing(keys, ring);
         Map<String, JsonNode> acknowledged = new LinkedHashMap<>();
         try (ShardProcess shard = new ShardProcess("s-1", data, redis.get().url(), SECRET).start()) {
             GatewayClient gateway = new GatewayClient(shard.port(), SECRET, ring.epoch());
@@ -70,26 +72,18 @@ class DurabilityIT {
         }
     }
 
-    /** SET the ring keys over RESP, as RingStore's script would, without a Spring context here. */
-    private static void writeRing(java.net.Socket socket, RedisKeys keys, Ring ring) throws Exception {
-        var out = socket.getOutputStream();
-        var in = socket.getInputStream();
-        command(out, keys.ring().getBytes(StandardCharsets.UTF_8), ring.toBytes());
-        command(out, keys.epoch().getBytes(StandardCharsets.UTF_8), Long.toString(ring.epoch()).getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        byte[] reply = new byte[10];
-        int read = 0;
-        while (read < 10) {
-            read += in.read(reply, read, 10 - read);
+    /** Writes the ring as the registry would (signed, by compare-and-set), from a connection of the test's own. */
+    private void writeRing(RedisKeys keys, Ring ring) {
+        LettuceConnectionFactory connections = new LettuceConnectionFactory(
+                LettuceConnectionFactory.createRedisConfiguration(redis.get().url()));
+        connections.afterPropertiesSet();
+        connections.start();
+        try {
+            RingStore store = new RingStore(connections, keys, TrustedRingKeys.parse(List.of(TestRingKeys.PUBLIC_KEY)));
+            assertThat(store.compareAndSet(0, ring, RingSigner.parse(TestRingKeys.PRIVATE_KEY)))
+                    .isInstanceOf(RingStore.WriteResult.Written.class);
+        } finally {
+            connections.destroy();
         }
-        assertThat(new String(reply, StandardCharsets.US_ASCII)).isEqualTo("+OK\r\n+OK\r\n");
-    }
-
-    private static void command(java.io.OutputStream out, byte[] key, byte[] value) throws Exception {
-        out.write(("*3\r\n$3\r\nSET\r\n$" + key.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(key);
-        out.write(("\r\n$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        out.write(value);
-        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 }

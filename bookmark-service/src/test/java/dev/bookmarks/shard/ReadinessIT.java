@@ -3,10 +3,12 @@ package dev.bookmarks.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -34,13 +36,15 @@ class ReadinessIT {
                 "--server.port=0", "--management.server.port=0", "--bookmarks.shard.id=s-1",
                 "--bookmarks.shard.url=http://127.0.0.1:9001", "--bookmarks.shard.data-dir=" + data,
                 "--bookmarks.shard.trust.secrets[0]=the internal secret of this test, 32+ bytes",
-                "--spring.data.redis.url=" + redis.get().url(), "--bookmarks.registry.poll-interval=200ms")) {
+                "--spring.data.redis.url=" + redis.get().url(), "--bookmarks.registry.poll-interval=200ms",
+                "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY)) {
             String readiness = "http://127.0.0.1:" + managementPort(shard) + "/actuator/health/readiness";
 
             assertThat(status(readiness)).isEqualTo(503);
 
             shard.getBean(RingStore.class).compareAndSet(0,
-                    Ring.create(1024, List.of(Shard.active("s-1", "http://127.0.0.1:9001", 1))));
+                    Ring.create(1024, List.of(Shard.active("s-1", "http://127.0.0.1:9001", 1))),
+                    RingSigner.parse(TestRingKeys.PRIVATE_KEY));
 
             // The watcher polls every 200 ms; the bound is for a slow machine, the wait ends on the first 200.
             await().atMost(Duration.ofSeconds(30)).until(() -> status(readiness) == 200);

@@ -1,5 +1,6 @@
 package dev.bookmarks.shard;
 
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -39,6 +40,7 @@ public final class ShardProcess implements AutoCloseable {
                 "--bookmarks.shard.id=" + shardId, "--bookmarks.shard.url=http://127.0.0.1:" + port,
                 "--bookmarks.shard.data-dir=" + dataDir, "--bookmarks.shard.trust.secrets[0]=" + secret,
                 "--spring.data.redis.url=" + redisUrl, "--bookmarks.registry.poll-interval=200ms",
+                "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY,
                 TestOperator.arguments().get(0), TestOperator.arguments().get(1));
     }
 

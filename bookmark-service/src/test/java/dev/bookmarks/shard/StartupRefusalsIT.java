@@ -3,6 +3,7 @@ package dev.bookmarks.shard;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,14 +68,16 @@ class StartupRefusalsIT {
     void refusesToStartWithoutAShardId() {
         assertThatThrownBy(() -> new SpringApplicationBuilder(BookmarkServiceApplication.class)
                 .run("--server.port=0", "--management.server.port=0", "--bookmarks.shard.data-dir=" + data,
-                        "--spring.data.redis.url=" + redis.get().url()).close())
+                        "--spring.data.redis.url=" + redis.get().url(),
+                        "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY).close())
                 .hasStackTraceContaining("bookmarks.shard.id must be set");
     }
 
     private void start(List<String> extra) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
                 "--bookmarks.shard.id=s-1", "--bookmarks.shard.url=http://127.0.0.1:9001",
-                "--bookmarks.shard.data-dir=" + data, "--spring.data.redis.url=" + redis.get().url()));
+                "--bookmarks.shard.data-dir=" + data, "--spring.data.redis.url=" + redis.get().url(),
+                "--" + TestRingKeys.TRUSTED_KEYS_PROPERTY));
         args.addAll(extra);
         new SpringApplicationBuilder(BookmarkServiceApplication.class).run(args.toArray(String[]::new)).close();
     }

@@ -75,7 +75,7 @@ class LimitsIT {
     @BeforeEach
     void oneShardOwnsTheRing() {
         if (store.read().isEmpty()) {
-            store.compareAndSet(0, Ring.create(1024, List.of(Shard.active("s-1", shard.url(), 1))));
+            store.compareAndSet(0, Ring.create(1024, List.of(Shard.active("s-1", shard.url(), 1))), TestRings.SIGNER);
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> watcher.current().isPresent());
         client = new GatewayClient(port);

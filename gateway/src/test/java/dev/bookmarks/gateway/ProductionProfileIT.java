@@ -14,6 +14,7 @@ import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -38,13 +39,13 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -82,6 +83,7 @@ class ProductionProfileIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.url", () -> redis.get().url());
+        registry.add("bookmarks.registry.ring-signing.trusted-keys", () -> TestRingKeys.PUBLIC_KEY);
         registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ProductionProfileIT::jwkSetUri);
     }
 
@@ -116,7 +118,7 @@ class ProductionProfileIT {
     @Order(2)
     void acceptsTokensSignedWithTheIssuersKeysAndNoOthers() {
         Ring ring = Ring.create(1024, List.of(Shard.active("s-1", shard.url(), 1)));
-        store.compareAndSet(0, ring);
+        store.compareAndSet(0, ring, TestRings.SIGNER);
         await().atMost(Duration.ofSeconds(10)).until(() -> watcher.current().isPresent());
         GatewayClient client = new GatewayClient(port);
 
@@ -213,7 +215,7 @@ class ProductionProfileIT {
     private static void start(String... properties) {
         List<String> all = new ArrayList<>(List.of("server.port=0", "management.server.port=0", "bookmarks.gateway.tls.enabled=false",
                 "spring.data.redis.url=" + redis.get().url(), "bookmarks.registry.key-prefix=refused",
-                "spring.main.banner-mode=off"));
+                "spring.main.banner-mode=off", TestRingKeys.TRUSTED_KEYS_PROPERTY));
         all.addAll(List.of(properties));
         new SpringApplicationBuilder(GatewayApplication.class).web(WebApplicationType.REACTIVE)
                 .properties(all.toArray(String[]::new)).run().close();

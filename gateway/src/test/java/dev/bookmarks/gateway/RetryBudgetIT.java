@@ -77,7 +77,7 @@ class RetryBudgetIT {
     @Test
     void capsExtraAttemptsAtAboutTwentyPercentOfRequestsUnderASustainedFailure() {
         Ring ring = Ring.create(1024, List.of(Shard.active("s-a", shard.url(), 1)));
-        assertThat(store.compareAndSet(0, ring)).isInstanceOf(WriteResult.Written.class);
+        assertThat(store.compareAndSet(0, ring, TestRings.SIGNER)).isInstanceOf(WriteResult.Written.class);
         await().atMost(Duration.ofSeconds(10)).until(() -> watcher.current().isPresent());
         GatewayClient client = new GatewayClient(port);
         Reply issued = client.post("/auth/dev-token", "{\"userId\":\"alice\"}");

@@ -3,11 +3,13 @@ package dev.bookmarks.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore.WriteResult;
+import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -17,6 +19,9 @@ import java.util.List;
 
 /** Rings for the gateway's ITs: write one to Redis, wait until the gateway routes by it, find users of a shard. */
 final class TestRings {
+
+    /** Signs rings as the registry would, with the key the gateways under test trust. */
+    static final RingSigner SIGNER = RingSigner.parse(TestRingKeys.PRIVATE_KEY);
 
     private TestRings() {
     }
@@ -32,7 +37,7 @@ final class TestRings {
     /** Writes the ring after {@code current} (or the first one) with these shards, without waiting. */
     static Ring write(RingStore store, Ring current, List<Shard> shards) {
         Ring next = current == null ? Ring.create(1024, shards) : current.rebalance(shards);
-        WriteResult result = store.compareAndSet(current == null ? 0 : current.epoch(), next);
+        WriteResult result = store.compareAndSet(current == null ? 0 : current.epoch(), next, SIGNER);
         assertThat(result).isInstanceOf(WriteResult.Written.class);
         return next;
     }

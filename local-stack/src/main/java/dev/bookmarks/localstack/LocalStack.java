@@ -91,7 +91,7 @@ public final class LocalStack implements AutoCloseable {
         redis = track(new Service("redis", ChildProcess.start("redis", redisCommand, Map.of(), redisDir,
                 logs.resolve("redis.log")), options.redisPort(), 0, redisDir));
         awaitRedis();
-        String redisUrl = "redis://127.0.0.1:" + options.redisPort();
+        String redisUrl = LocalRedis.url(options.redisPort());
 
         List<String> registryArgs = new ArrayList<>(List.of(
                 "--server.port=" + options.registryPort(),
@@ -291,8 +291,9 @@ public final class LocalStack implements AutoCloseable {
         return redis;
     }
 
+    /** The URL the stack's processes connect with, its development password included. */
     public String redisUrl() {
-        return "redis://127.0.0.1:" + redis.port();
+        return LocalRedis.url(redis.port());
     }
 
     public Service registry() {

@@ -10,27 +10,37 @@ import java.nio.charset.StandardCharsets;
  *   P:ring              string  the ring, binary (ring module, RingCodec format version 1)
  *   P:ring:epoch        string  the ring's epoch in decimal; absent means 0 (no ring yet)
  *   P:ring:changed-at   string  Redis server time of the last change, epoch milliseconds
+ *   P:ring:signature    string  "ed25519 keyId base64", the registry's signature of P:ring
  *   P:ring:changes      channel the new epoch in decimal, published on every change
  *   P:heartbeat:{shard} string  "v1 ttlMillis startedAtMillis url", expires after ttlMillis
  * </pre>
  *
- * The three ring keys change together, in one Lua script that compares the epoch first, so Redis
+ * The four ring keys change together, in one Lua script that compares the epoch first, so Redis
  * never holds a half-written ring.
  */
 public final class RedisKeys {
 
+    private final String prefix;
     private final String ring;
     private final String epoch;
     private final String changedAt;
+    private final String signature;
     private final String channel;
     private final String heartbeatPrefix;
 
     public RedisKeys(String prefix) {
+        this.prefix = prefix;
         this.ring = prefix + ":ring";
         this.epoch = prefix + ":ring:epoch";
         this.changedAt = prefix + ":ring:changed-at";
+        this.signature = prefix + ":ring:signature";
         this.channel = prefix + ":ring:changes";
         this.heartbeatPrefix = prefix + ":heartbeat:";
+    }
+
+    /** The key prefix, which every ring signature covers. */
+    public String prefix() {
+        return prefix;
     }
 
     public String ring() {
@@ -43,6 +53,10 @@ public final class RedisKeys {
 
     public String changedAt() {
         return changedAt;
+    }
+
+    public String signature() {
+        return signature;
     }
 
     public String channel() {

@@ -13,9 +13,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Profile;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -27,10 +29,14 @@ import org.springframework.util.backoff.FixedBackOff;
  * unless {@code bookmarks.registry.pubsub=false}), {@link Heartbeats}, the {@code ring} health
  * component, the {@code bookmarks.ring.*} gauges, and the {@code ring} and {@code route} Actuator
  * endpoints (when exposed).
+ *
+ * <p>Start-up fails without {@code bookmarks.registry.ring-signing.trusted-keys}
+ * ({@link RingSigningProperties}) and, outside the {@code local} profile, without a Redis password
+ * ({@link RedisCredentials}).
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
 @ConditionalOnBean(RedisConnectionFactory.class)
-@EnableConfigurationProperties(RegistryProperties.class)
+@EnableConfigurationProperties({RegistryProperties.class, RingSigningProperties.class})
 public class RegistryClientAutoConfiguration {
 
     @Bean
@@ -41,8 +47,21 @@ public class RegistryClientAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    RingStore ringStore(RedisConnectionFactory connections, RedisKeys keys) {
-        return new RingStore(connections, keys);
+    TrustedRingKeys trustedRingKeys(RingSigningProperties properties) {
+        return properties.trusted();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    RingStore ringStore(RedisConnectionFactory connections, RedisKeys keys, TrustedRingKeys trusted) {
+        return new RingStore(connections, keys, trusted);
+    }
+
+    /** Fails start-up outside the local profile when Redis would be used without a login. */
+    @Bean
+    @Profile("!local")
+    RedisCredentials redisCredentials(DataRedisConnectionDetails details) {
+        return new RedisCredentials(details);
     }
 
     @Bean

@@ -10,10 +10,11 @@ import org.springframework.boot.health.contributor.Status;
 /**
  * Health of the ring this process routes by: {@code DOWN} before any ring was loaded (nothing can
  * be routed), {@link #DEGRADED} while a ring is held but Redis cannot confirm it (Redis down or its
- * ring unreadable: requests are still served from the last ring), {@code UP} otherwise. Details
- * carry the epoch, the ring's age and the error. Applications map {@code DEGRADED} to HTTP 200 and
- * order it between {@code OUT_OF_SERVICE} and {@code UP}, so that Redis being down does not take
- * serving replicas out of rotation.
+ * ring unreadable or not signed by a trusted key: requests are still served from the last ring),
+ * {@code UP} otherwise. Details carry the epoch, the id of the key that signed the ring held, the
+ * ring's age, the error and how many reads found a ring with a bad signature. Applications map
+ * {@code DEGRADED} to HTTP 200 and order it between {@code OUT_OF_SERVICE} and {@code UP}, so that
+ * Redis being down does not take serving replicas out of rotation.
  */
 public final class RingHealthIndicator implements HealthIndicator {
 
@@ -38,6 +39,11 @@ public final class RingHealthIndicator implements HealthIndicator {
                 .withDetail("slotCount", ring.slotCount())
                 .withDetail("shards", ring.shards().size())
                 .withDetail("activeShards", ring.shards().stream().filter(s -> s.state() == ShardState.ACTIVE).count()));
+        status.signingKey().ifPresent(key -> health.withDetail("signingKey", key));
+        long refused = watcher.signatureFailures();
+        if (refused > 0) {
+            health.withDetail("signatureFailures", refused);
+        }
         status.age(now).ifPresent(age -> health.withDetail("ageMillis", age.toMillis()));
         status.changedAt().ifPresent(at -> health.withDetail("changedAt", at.toString()));
         status.error().ifPresent(error -> health.withDetail("error", error));

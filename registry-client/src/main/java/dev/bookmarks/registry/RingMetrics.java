@@ -3,6 +3,7 @@ package dev.bookmarks.registry;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -40,7 +41,12 @@ public final class RingMetrics implements MeterBinder {
                 .description("When the ring held was written, Unix time by Redis's clock")
                 .baseUnit("seconds").register(registry);
         Gauge.builder("bookmarks.ring.source.errors", watcher, w -> w.status().error().isPresent() ? 1 : 0)
-                .description("1 while Redis cannot confirm the ring (unreachable or unreadable), else 0")
+                .description("1 while Redis cannot confirm the ring (unreachable, unreadable or not signed by"
+                        + " a trusted key), else 0")
+                .register(registry);
+        FunctionCounter.builder("bookmarks.ring.signature.failures", watcher, RingWatcher::signatureFailures)
+                .description("Reads that found a ring whose signature is missing or not by a trusted key;"
+                        + " such a ring is refused and the last good one kept")
                 .register(registry);
     }
 

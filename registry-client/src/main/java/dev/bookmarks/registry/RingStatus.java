@@ -10,16 +10,17 @@ import java.util.Optional;
  * error that stops it from confirming, if any.
  *
  * @param ring the newest ring seen
+ * @param signingKey the id of the trusted key that signed {@code ring}
  * @param changedAt when that ring was written, by Redis's clock
  * @param confirmedAt when a read of Redis last succeeded and agreed with {@code ring}
  * @param error what went wrong on the latest read, if it failed
  * @param errorSince when the current run of failed reads began
  */
-public record RingStatus(Optional<Ring> ring, Optional<Instant> changedAt, Optional<Instant> confirmedAt,
-        Optional<String> error, Optional<Instant> errorSince) {
+public record RingStatus(Optional<Ring> ring, Optional<String> signingKey, Optional<Instant> changedAt,
+        Optional<Instant> confirmedAt, Optional<String> error, Optional<Instant> errorSince) {
 
     static final RingStatus EMPTY = new RingStatus(Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), Optional.empty());
+            Optional.empty(), Optional.empty(), Optional.empty());
 
     /** Time since Redis last confirmed the ring: the ring's age. Empty before the first success. */
     public Optional<Duration> age(Instant now) {
@@ -27,11 +28,12 @@ public record RingStatus(Optional<Ring> ring, Optional<Instant> changedAt, Optio
     }
 
     RingStatus confirmed(Instant at) {
-        return new RingStatus(ring, changedAt, Optional.of(at), Optional.empty(), Optional.empty());
+        return new RingStatus(ring, signingKey, changedAt, Optional.of(at), Optional.empty(),
+                Optional.empty());
     }
 
     RingStatus failed(String message, Instant at) {
-        return new RingStatus(ring, changedAt, confirmedAt, Optional.of(message),
+        return new RingStatus(ring, signingKey, changedAt, confirmedAt, Optional.of(message),
                 Optional.of(errorSince.orElse(at)));
     }
 }

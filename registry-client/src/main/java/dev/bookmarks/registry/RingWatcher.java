@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -24,10 +25,13 @@ import org.springframework.context.SmartLifecycle;
  * {@code pollInterval} and, when the change channel announces a new epoch, at once
  * ({@link #refresh()}). Readers call {@link #current()}: a volatile read, no lock, no Redis call.
  *
- * <p>Contract: only a ring with a higher epoch replaces the snapshot, and once a ring is held it is
- * never dropped. When Redis is unreachable, holds no ring, or holds bytes that are not a valid
- * ring, the watcher keeps its ring, records the error in {@link #status()}, logs once when such an
- * episode starts and once when it ends, and keeps polling, so it recovers without a restart.
+ * <p>Contract: only a ring signed by a trusted key ({@link TrustedRingKeys}) and with a higher epoch
+ * replaces the snapshot, and once a ring is held it is never dropped. When Redis is unreachable
+ * (or refuses this process's credentials), holds no ring, holds a ring whose signature is missing
+ * or not by a trusted key (counted in {@link #signatureFailures()}), or holds bytes that are not a
+ * valid ring, the watcher keeps its ring, records the error in {@link #status()}, logs once when
+ * such an episode starts and once when it ends, and keeps polling, so it recovers without a
+ * restart.
  */
 public final class RingWatcher implements SmartLifecycle, AutoCloseable {
 
@@ -42,8 +46,10 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
     private final AtomicReference<CompletableFuture<Optional<Ring>>> pending = new AtomicReference<>();
     private volatile RingStatus status = RingStatus.EMPTY;
     private volatile boolean running;
-    /** Last bytes parsed successfully; touched only on the executor thread. */
+    private final AtomicLong signatureFailures = new AtomicLong();
+    /** Last ring and signature accepted; touched only on the executor thread. */
     private byte[] lastBytes;
+    private byte[] lastSignature;
 
     public RingWatcher(RingStore store, Duration pollInterval, Clock clock) {
         this.store = store;
@@ -59,6 +65,11 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
     /** The snapshot with how fresh it is and what, if anything, is wrong. */
     public RingStatus status() {
         return status;
+    }
+
+    /** How many reads found a ring whose signature was missing or not by a trusted key, since start. */
+    public long signatureFailures() {
+        return signatureFailures.get();
     }
 
     /** Called on the watcher's thread with every new ring, after it became {@link #current()}. */
@@ -123,7 +134,8 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
 
     private void poll() {
         try {
-            byte[] bytes = store.readBytes();
+            RingStore.Stored stored = store.readStored();
+            byte[] bytes = stored.ring();
             if (bytes == null) {
                 if (status.ring().isPresent()) {
                     fail("Redis holds no ring at " + store.keys().ring());
@@ -132,18 +144,27 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
                 }
                 return;
             }
-            if (Arrays.equals(bytes, lastBytes) || adopt(Ring.fromBytes(bytes), bytes)) {
+            if (Arrays.equals(bytes, lastBytes) && Arrays.equals(stored.signature(), lastSignature)) {
+                recovered();
+                return;
+            }
+            // Verified before it is parsed: bytes nobody trusted never reach the decoder.
+            String keyId = store.verify(stored);
+            if (adopt(Ring.fromBytes(bytes), stored, keyId)) {
                 recovered();
             }
+        } catch (UntrustedRingException e) {
+            signatureFailures.incrementAndGet();
+            fail("the ring in Redis is refused: " + e.getMessage());
         } catch (RingFormatException e) {
             fail("the ring in Redis is unreadable: " + e.getMessage());
         } catch (RuntimeException e) {
-            fail("Redis is unreachable: " + e.getMessage());
+            fail(RedisFailures.describe(e));
         }
     }
 
     /** Takes {@code ring} if it is newer; returns false, having recorded why, if it is not acceptable. */
-    private boolean adopt(Ring ring, byte[] bytes) {
+    private boolean adopt(Ring ring, RingStore.Stored stored, String keyId) {
         Ring held = status.ring().orElse(null);
         if (held != null && ring.epoch() < held.epoch()) {
             fail("Redis holds epoch " + ring.epoch() + ", older than the epoch " + held.epoch() + " held here");
@@ -153,10 +174,11 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
             fail("Redis holds a different ring at the same epoch " + ring.epoch());
             return false;
         }
-        lastBytes = bytes;
+        lastBytes = stored.ring();
+        lastSignature = stored.signature();
         if (held == null || ring.epoch() > held.epoch()) {
             Instant changedAt = readChangedAtQuietly();
-            status = new RingStatus(Optional.of(ring), Optional.ofNullable(changedAt),
+            status = new RingStatus(Optional.of(ring), Optional.of(keyId), Optional.ofNullable(changedAt),
                     Optional.of(clock.instant()), status.error(), status.errorSince());
             for (Consumer<Ring> listener : listeners) {
                 try {

@@ -7,6 +7,7 @@ import dev.bookmarks.registry.RingStore.WriteResult;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 class RingStoreIT {
 
@@ -27,12 +30,15 @@ class RingStoreIT {
 
     private static final RegistryClients clients = new RegistryClients();
     private static RingStore store;
+    private static RawRedis raw;
 
     private static final Ring FIRST = Ring.create(1024, List.of(Shard.active("a", "http://127.0.0.1:9001", 1)));
 
     @BeforeAll
     static void connect() {
-        store = clients.start(redis.get().url(), "bookmarks.registry.pubsub=false").getBean(RingStore.class);
+        ConfigurableApplicationContext context = clients.start(redis.get().url(), "bookmarks.registry.pubsub=false");
+        store = context.getBean(RingStore.class);
+        raw = new RawRedis(context.getBean(RedisConnectionFactory.class));
     }
 
     @AfterAll
@@ -54,26 +60,44 @@ class RingStoreIT {
 
     @Test
     void storesARingOnlyAtTheExpectedEpoch() {
-        assertThat(store.compareAndSet(0, FIRST)).isEqualTo(new WriteResult.Written(1));
+        assertThat(store.compareAndSet(0, FIRST, RegistryClients.SIGNER)).isEqualTo(new WriteResult.Written(1));
         Ring second = FIRST.rebalance(List.of(Shard.active("a", "http://127.0.0.1:9009", 1)));
 
-        assertThat(store.compareAndSet(0, FIRST)).isEqualTo(new WriteResult.Conflict(1));
-        assertThat(store.compareAndSet(1, second)).isEqualTo(new WriteResult.Written(2));
+        assertThat(store.compareAndSet(0, FIRST, RegistryClients.SIGNER)).isEqualTo(new WriteResult.Conflict(1));
+        assertThat(store.compareAndSet(1, second, RegistryClients.SIGNER)).isEqualTo(new WriteResult.Written(2));
         assertThat(store.read()).contains(second);
         assertThat(store.readEpoch()).isEqualTo(2);
         assertThat(store.readChangedAt()).isPresent();
     }
 
     @Test
+    void storesEachRingWithItsSignatureInTheSameStep() {
+        store.compareAndSet(0, FIRST, RegistryClients.SIGNER);
+
+        assertThat(new String(raw.get("bookmarks:ring:signature"), StandardCharsets.US_ASCII))
+                .startsWith("ed25519 " + RegistryClients.SIGNER.keyId() + " ");
+        assertThat(raw.get("bookmarks:ring")).isEqualTo(FIRST.toBytes());
+    }
+
+    @Test
+    void readRefusesARingWrittenWithoutASignatureSoNoChangeIsBuiltOnIt() {
+        raw.set("bookmarks:ring", FIRST.toBytes());
+        raw.set("bookmarks:ring:epoch", "1");
+
+        assertThatThrownBy(store::read).isInstanceOf(UntrustedRingException.class)
+                .hasMessageContaining("carries no signature");
+    }
+
+    @Test
     void refusesARingWhoseEpochDoesNotFollowTheExpectedOne() {
-        assertThatThrownBy(() -> store.compareAndSet(5, FIRST))
+        assertThatThrownBy(() -> store.compareAndSet(5, FIRST, RegistryClients.SIGNER))
                 .hasMessage("the next ring's epoch must be 6 after 5: 1");
         assertThat(store.read()).isEmpty();
     }
 
     @Test
     void letsExactlyOneOfManyWritersWithTheSameExpectedEpochWin() throws Exception {
-        store.compareAndSet(0, FIRST);
+        store.compareAndSet(0, FIRST, RegistryClients.SIGNER);
         int writers = 16;
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch go = new CountDownLatch(1);
@@ -82,7 +106,7 @@ class RingStoreIT {
             Ring candidate = FIRST.rebalance(List.of(Shard.active("a", "http://127.0.0.1:" + (10000 + i), 1)));
             results.add(pool.submit(() -> {
                 go.await();
-                return store.compareAndSet(1, candidate);
+                return store.compareAndSet(1, candidate, RegistryClients.SIGNER);
             }));
         }
         go.countDown();

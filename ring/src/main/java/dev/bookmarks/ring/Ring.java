@@ -97,6 +97,20 @@ public final class Ring {
     }
 
     /**
+     * Returns this ring, slot for slot and shard for shard, at a higher epoch: for writing a ring
+     * again above whatever epoch the store holds now (restoring the last trusted ring over a forged
+     * one), where {@link #rebalance} would only add one.
+     *
+     * @throws IllegalArgumentException unless {@code epoch} is higher than this ring's
+     */
+    public Ring withEpoch(long epoch) {
+        if (epoch <= this.epoch) {
+            throw new IllegalArgumentException("the new epoch must be higher than " + this.epoch + ": " + epoch);
+        }
+        return new Ring(epoch, shards, table);
+    }
+
+    /**
      * Returns the shard that owns the user's slot.
      *
      * @throws InvalidUserIdException if the ID does not match {@link UserIds#PATTERN}

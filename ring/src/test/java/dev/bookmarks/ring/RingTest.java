@@ -17,6 +17,20 @@ class RingTest {
     private static final Shard D = Shard.active("d", "http://127.0.0.1:9004", 1);
 
     @Test
+    void withEpochKeepsEverySlotAndShardAndOnlyRaisesTheEpoch() {
+        Ring ring = Ring.create(1024, List.of(A, B, C)).rebalance(List.of(A, B, C, D));
+
+        Ring raised = ring.withEpoch(40);
+
+        assertThat(raised.epoch()).isEqualTo(40);
+        assertThat(raised.shards()).isEqualTo(ring.shards());
+        assertThat(ring.slotsMovedTo(raised)).isZero();
+        assertThat(Ring.fromBytes(raised.toBytes())).isEqualTo(raised);
+        assertThatThrownBy(() -> ring.withEpoch(ring.epoch()))
+                .hasMessage("the new epoch must be higher than 2: 2");
+    }
+
+    @Test
     void splitsSlotsEquallyAndGivesTheRemainderToTheFirstIds() {
         Ring ring = Ring.create(1024, List.of(C, A, B));
 

@@ -1,9 +1,11 @@
 package dev.bookmarks.shardregistry;
 
 import dev.bookmarks.registry.Problems;
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingStore.WriteResult;
 import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.registry.UntrustedRingException;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.RingFormatException;
 import dev.bookmarks.ring.Shard;
@@ -28,7 +30,8 @@ import org.springframework.web.ErrorResponseException;
  * compare-and-set on the epoch it read, so of two concurrent changes exactly one lands and the
  * other is refused with 409 (or, when the caller gave no {@code expectedEpoch}, recomputed on the
  * newer ring). Until online migration exists, a change that moves slots is refused unless forced:
- * moved slots would strand their users' bookmarks on the old owner.
+ * moved slots would strand their users' bookmarks on the old owner. A change is built only on a ring
+ * signed by a trusted key, and signed in turn: the registry never launders a forged ring.
  */
 @Service
 final class RingAdministration {
@@ -40,10 +43,12 @@ final class RingAdministration {
 
     private final RingStore store;
     private final RingWatcher watcher;
+    private final RingSigner signer;
 
-    RingAdministration(RingStore store, RingWatcher watcher) {
+    RingAdministration(RingStore store, RingWatcher watcher, RingSigner signer) {
         this.store = store;
         this.watcher = watcher;
+        this.signer = signer;
     }
 
     /** The result of an accepted change. */
@@ -89,6 +94,53 @@ final class RingAdministration {
         }, shardId);
     }
 
+    /**
+     * Writes the last ring this registry trusted again, unchanged, at the epoch after the one Redis
+     * holds, when Redis holds a ring no trusted key signed (or unreadable bytes): a forged ring with a
+     * higher epoch is replaced, and every watcher, which kept that trusted ring, takes the restored one.
+     * Compare-and-set on the epoch read, so a concurrent change wins and this one is a 409.
+     *
+     * @return the restored ring's epoch
+     */
+    long restore() {
+        Ring held = watcher.current().orElseThrow(() -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE,
+                "No trusted ring", "this registry has not loaded a ring it trusts, so it has none to restore"));
+        long stored;
+        try {
+            try {
+                Optional<RingStore.TrustedRing> trusted = store.readTrusted();
+                if (trusted.isPresent()) {
+                    throw Problems.of(HttpStatus.CONFLICT, "Ring trusted", "Redis holds ring epoch "
+                            + trusted.get().ring().epoch() + " signed by trusted key " + trusted.get().keyId()
+                            + ": there is nothing to restore");
+                }
+            } catch (UntrustedRingException | RingFormatException e) {
+                log.warn("Restoring ring epoch {} over the ring in Redis: {}", held.epoch(), e.getMessage());
+            }
+            stored = store.readEpoch();
+        } catch (DataAccessException e) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Redis unavailable",
+                    "the ring cannot be restored while Redis is unreachable: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            throw Problems.of(HttpStatus.CONFLICT, "Epoch unreadable",
+                    "the ring's epoch key in Redis does not hold a number; set it to the highest epoch seen, then retry");
+        }
+        if (stored < held.epoch()) {
+            throw Problems.of(HttpStatus.CONFLICT, "Epoch behind", "Redis's epoch " + stored
+                    + " is below the epoch " + held.epoch() + " this registry holds; a ring restored after it would"
+                    + " be older than what the watchers hold. Set the epoch key to " + held.epoch() + ", then retry");
+        }
+        Ring restored = held.withEpoch(Math.addExact(stored, 1));
+        WriteResult result = write(stored, restored);
+        if (result instanceof WriteResult.Written written) {
+            log.info("Restored ring epoch {} as epoch {}, signed with key {}", held.epoch(), written.epoch(),
+                    signer.keyId());
+            awaitWatcher();
+            return written.epoch();
+        }
+        throw conflict(stored, ((WriteResult.Conflict) result).currentEpoch());
+    }
+
     private Change change(@Nullable Long expectedEpoch, boolean force, Function<Ring, List<Shard>> edit,
             String shardId) {
         for (int attempt = 1; ; attempt++) {
@@ -127,6 +179,10 @@ final class RingAdministration {
         try {
             return store.read().orElseThrow(() -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "No ring",
                     "Redis holds no ring yet: configure bookmarks.registry.bootstrap.shards"));
+        } catch (UntrustedRingException e) {
+            throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Ring not trusted",
+                    "the ring in Redis was not written by a registry with a trusted ring-signing key, so no change"
+                            + " is built on it: " + e.getMessage());
         } catch (RingFormatException e) {
             throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Ring unreadable",
                     "the ring in Redis cannot be read, so no change is safe: " + e.getMessage());
@@ -137,8 +193,12 @@ final class RingAdministration {
     }
 
     private WriteResult write(Ring current, Ring next) {
+        return write(current.epoch(), next);
+    }
+
+    private WriteResult write(long expectedEpoch, Ring next) {
         try {
-            return store.compareAndSet(current.epoch(), next);
+            return store.compareAndSet(expectedEpoch, next, signer);
         } catch (DataAccessException e) {
             throw Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Redis unavailable",
                     "the ring cannot be changed while Redis is unreachable: " + e.getMessage());

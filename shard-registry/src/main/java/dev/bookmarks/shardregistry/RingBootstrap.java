@@ -1,6 +1,7 @@
 package dev.bookmarks.shardregistry;
 
 import dev.bookmarks.registry.BackgroundThreads;
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
@@ -21,7 +22,8 @@ import org.springframework.stereotype.Component;
 /**
  * Creates the ring from configuration when Redis holds none, with a compare-and-set from epoch 0
  * so that it can never overwrite a ring (two registries starting at once create it exactly once).
- * When a ring exists, logs how the configuration differs from it and changes nothing. Redis being
+ * When a ring exists, logs how the configuration differs from it and changes nothing, except that a
+ * ring signed with another trusted key is written again, unchanged, signed with this registry's key. Redis being
  * down at start-up does not stop the registry: the attempt repeats until it succeeds.
  */
 @Component
@@ -33,11 +35,13 @@ final class RingBootstrap implements SmartLifecycle {
     private final RingStore store;
     private final RingWatcher watcher;
     private final BootstrapProperties properties;
+    private final RingSigner signer;
     private volatile ScheduledExecutorService executor;
     private volatile boolean running;
 
-    RingBootstrap(RingStore store, RingWatcher watcher, BootstrapProperties properties) {
+    RingBootstrap(RingStore store, RingWatcher watcher, BootstrapProperties properties, RingSigner signer) {
         this.store = store;
+        this.signer = signer;
         this.watcher = watcher;
         this.properties = properties;
     }
@@ -74,14 +78,18 @@ final class RingBootstrap implements SmartLifecycle {
 
     /** Visible for the tests' "idempotent over restarts" check: returns whether it wrote a ring. */
     boolean bootstrap() {
-        Optional<Ring> existing = store.read();
-        if (existing.isPresent()) {
-            List<String> differences = differences(existing.get());
+        Optional<RingStore.TrustedRing> trusted = store.readTrusted();
+        if (trusted.isPresent()) {
+            Ring existing = trusted.get().ring();
+            List<String> differences = differences(existing);
             if (differences.isEmpty()) {
-                log.info("Ring epoch {} in Redis matches the bootstrap configuration", existing.get().epoch());
+                log.info("Ring epoch {} in Redis matches the bootstrap configuration", existing.epoch());
             } else {
                 log.info("Ring epoch {} in Redis is kept; the bootstrap configuration differs: {}",
-                        existing.get().epoch(), String.join("; ", differences));
+                        existing.epoch(), String.join("; ", differences));
+            }
+            if (!trusted.get().keyId().equals(signer.keyId())) {
+                resign(existing, trusted.get().keyId());
             }
             return false;
         }
@@ -91,12 +99,29 @@ final class RingBootstrap implements SmartLifecycle {
             return false;
         }
         Ring ring = Ring.create(properties.slotCount(), properties.toShards());
-        if (store.compareAndSet(0, ring) instanceof RingStore.WriteResult.Written) {
+        if (store.compareAndSet(0, ring, signer) instanceof RingStore.WriteResult.Written) {
             log.info("Created ring epoch 1: {} slots over {}", ring.slotCount(), ring);
             return true;
         }
         log.info("Another registry created the ring first; keeping it");
         return false;
+    }
+
+    /**
+     * A registry started with a new ring-signing key writes the ring it found again, unchanged at the
+     * next epoch, signed with that key: the rotation's last step (dropping the old public key) then
+     * needs no ring change first. Only a ring some trusted key signed gets here, so nothing forged is
+     * ever signed anew.
+     */
+    private void resign(Ring ring, String oldKeyId) {
+        Ring same = ring.rebalance(ring.shards());
+        if (store.compareAndSet(ring.epoch(), same, signer) instanceof RingStore.WriteResult.Written) {
+            log.info("Ring epoch {} was signed with key {}; wrote it unchanged as epoch {} signed with key {}",
+                    ring.epoch(), oldKeyId, same.epoch(), signer.keyId());
+        } else {
+            log.info("Ring epoch {} changed while it was being signed with key {}; keeping the newer one",
+                    ring.epoch(), signer.keyId());
+        }
     }
 
     private List<String> differences(Ring ring) {

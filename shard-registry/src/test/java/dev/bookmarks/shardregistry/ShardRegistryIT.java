@@ -3,8 +3,13 @@ package dev.bookmarks.shardregistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.registry.Heartbeats;
+import dev.bookmarks.registry.RingSigner;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,9 +23,11 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.context.ActiveProfiles;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
@@ -63,6 +70,9 @@ class ShardRegistryIT {
     @Autowired
     Heartbeats heartbeats;
 
+    @Autowired
+    RedisConnectionFactory connections;
+
     private AdminClient admin;
     private AdminClient viewer;
 
@@ -103,6 +113,60 @@ class ShardRegistryIT {
         assertThat(age).isBetween(0L, Math.min(sinceBeatMillis + 100, heartbeats.ttl().toMillis()));
         assertThat(first.get("startedAt").asString()).isEqualTo("2026-01-01T00:00:00Z");
         assertThat(shard(ring, "s-2").get("alive").asBoolean()).isFalse();
+    }
+
+    @Test
+    void signsTheRingsItWritesAndBuildsNoChangeOnARingWithAForgedSignature() {
+        byte[] genuine = redisGet("bookmarks:ring");
+        byte[] signature = redisGet("bookmarks:ring:signature");
+        assertThat(new String(signature, StandardCharsets.US_ASCII))
+                .startsWith("ed25519 " + RingSigner.parse(TestRingKeys.PRIVATE_KEY).keyId() + " ");
+        try {
+            redisSet("bookmarks:ring:signature", "ed25519 0000000000000000 AAAA".getBytes(StandardCharsets.US_ASCII));
+
+            AdminClient.Reply refused = admin.post("/actuator/shards/s-evil",
+                    "{\"url\":\"http://203.0.113.66:8080\",\"force\":true}");
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.text()).contains("Ring not trusted").contains("not among the trusted keys");
+            assertThat(redisGet("bookmarks:ring")).isEqualTo(genuine);
+        } finally {
+            redisSet("bookmarks:ring:signature", signature);
+        }
+    }
+
+    @Test
+    void restoresTheLastTrustedRingOverAForgedHigherEpochOnAnAdminsRequest() {
+        JsonNode before = viewer.get("/actuator/ring").json();
+        long held = before.get("epoch").asLong();
+        Ring forged = Ring.create(16384, List.of(Shard.active("s-1", "http://203.0.113.66:8080", 1))).withEpoch(held + 5);
+        redisSet("bookmarks:ring", forged.toBytes());
+        redisSet("bookmarks:ring:epoch", Long.toString(held + 5).getBytes(StandardCharsets.US_ASCII));
+        redisSet("bookmarks:ring:signature", "ed25519 0000000000000000 AAAA".getBytes(StandardCharsets.US_ASCII));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                viewer.get("/actuator/ring").json().path("error").asString("").contains("refused"));
+
+        assertThat(viewer.post("/actuator/ringrestore", "{}").status()).isEqualTo(403);
+        AdminClient.Reply restored = admin.post("/actuator/ringrestore", "{}");
+
+        assertThat(restored.status()).as(restored.text()).isEqualTo(200);
+        assertThat(restored.json().get("epoch").asLong()).isEqualTo(held + 6);
+        Ring inRedis = Ring.fromBytes(redisGet("bookmarks:ring"));
+        assertThat(inRedis.epoch()).isEqualTo(held + 6);
+        assertThat(inRedis.shards().stream().map(Shard::url).map(URI::toString).toList())
+                .doesNotContain("http://203.0.113.66:8080");
+        assertThat(inRedis.shards()).hasSize(before.get("shards").size());
+        assertThat(new String(redisGet("bookmarks:ring:signature"), StandardCharsets.US_ASCII))
+                .startsWith("ed25519 " + RingSigner.parse(TestRingKeys.PRIVATE_KEY).keyId() + " ");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode now = viewer.get("/actuator/ring").json();
+            JsonNode error = now.path("error");
+            return now.get("epoch").asLong() == held + 6 && (error.isNull() || error.isMissingNode());
+        });
+
+        AdminClient.Reply nothingToDo = admin.post("/actuator/ringrestore", "{}");
+        assertThat(nothingToDo.status()).isEqualTo(409);
+        assertThat(nothingToDo.text()).contains("nothing to restore");
     }
 
     @Test
@@ -287,5 +351,17 @@ class ShardRegistryIT {
             }
         }
         throw new AssertionError("no shard " + id + " in " + ring);
+    }
+
+    private byte[] redisGet(String key) {
+        try (RedisConnection connection = connections.getConnection()) {
+            return connection.stringCommands().get(key.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void redisSet(String key, byte[] value) {
+        try (RedisConnection connection = connections.getConnection()) {
+            connection.stringCommands().set(key.getBytes(StandardCharsets.UTF_8), value);
+        }
     }
 }

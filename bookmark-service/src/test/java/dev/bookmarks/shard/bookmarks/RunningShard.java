@@ -1,10 +1,11 @@
 package dev.bookmarks.shard.bookmarks;
 
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
 
@@ -20,6 +21,8 @@ import org.springframework.test.context.ActiveProfiles;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
         "bookmarks.shard.id=s-test",
+        // Not the local profile: trust the tests' ring-signing key explicitly.
+        "bookmarks.registry.ring-signing.trusted-keys=" + TestRingKeys.PUBLIC_KEY,
         "bookmarks.shard.url=http://127.0.0.1:9",
         "bookmarks.shard.trust.enabled=false",
         "bookmarks.shard.ownership.enabled=false",

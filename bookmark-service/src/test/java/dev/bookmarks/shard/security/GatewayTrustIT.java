@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.registry.Heartbeats;
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
@@ -12,6 +13,7 @@ import dev.bookmarks.shard.GatewayClient;
 import dev.bookmarks.shard.TestOperator;
 import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -59,6 +61,7 @@ class GatewayTrustIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.url", () -> redis.get().url());
+        registry.add("bookmarks.registry.ring-signing.trusted-keys", () -> TestRingKeys.PUBLIC_KEY);
         registry.add("bookmarks.shard.data-dir", () -> data.toString());
         registry.add("bookmarks.management.users[0].name", () -> TestOperator.NAME);
         registry.add("bookmarks.management.users[0].password", TestOperator::encodedPassword);
@@ -86,7 +89,7 @@ class GatewayTrustIT {
     @BeforeEach
     void ring() {
         if (store.readEpoch() == 0) {
-            store.compareAndSet(0, RING);
+            store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
         gateway = new GatewayClient(port, SECRET, RING.epoch());

@@ -3,6 +3,7 @@ package dev.bookmarks.shard.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
@@ -13,6 +14,7 @@ import dev.bookmarks.signing.RequestSigner;
 import dev.bookmarks.signing.attack.PathAttacks;
 import dev.bookmarks.signing.attack.RawHttp;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,8 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -62,6 +64,7 @@ class HostilePathsIT {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.url", () -> redis.get().url());
+        registry.add("bookmarks.registry.ring-signing.trusted-keys", () -> TestRingKeys.PUBLIC_KEY);
         registry.add("bookmarks.shard.data-dir", () -> data.toString());
     }
 
@@ -79,7 +82,7 @@ class HostilePathsIT {
     @BeforeEach
     void theVictimHasABookmark() {
         if (store.readEpoch() == 0) {
-            store.compareAndSet(0, RING);
+            store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
         gateway = new GatewayClient(port, SECRET, RING.epoch());

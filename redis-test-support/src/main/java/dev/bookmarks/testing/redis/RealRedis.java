@@ -2,6 +2,8 @@ package dev.bookmarks.testing.redis;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -10,7 +12,9 @@ import java.time.Duration;
  * {@code redis:7} container, or a {@code redis-server} process this JVM started and owns.
  *
  * <p>{@link #start()} picks the first that applies, in that order, and prints one line to
- * {@code System.err} naming the source and why. A process listens on 127.0.0.1 and a free port
+ * {@code System.err} naming the source and why. A process or container requires a password
+ * (random, per instance), and {@link #url()} carries it, so every client under test logs in as
+ * production requires. A process listens on 127.0.0.1 and a free port
  * and writes every acknowledged command to an append-only file ({@code appendfsync always}) in
  * its own temporary directory, so {@link #kill()} followed by {@link #restart()} keeps the data.
  *
@@ -86,22 +90,68 @@ public final class RealRedis implements AutoCloseable {
         return redis;
     }
 
-    static RealRedis container(String host, int port, Runnable stopContainer) {
-        String url = "redis://" + host + ":" + port;
-        return new RealRedis(url, Endpoint.plain(host, port),
-                "Testcontainers " + RedisContainer.IMAGE + " at " + url, null, stopContainer);
+    static RealRedis container(String host, int port, String password, Runnable stopContainer) {
+        String url = "redis://:" + password + "@" + host + ":" + port;
+        return new RealRedis(url, new Endpoint(host, port, false, null, password),
+                "Testcontainers " + RedisContainer.IMAGE + " at " + Endpoint.redact(url), null, stopContainer);
     }
 
     static RealRedis process(RedisProcess process) {
-        String url = "redis://" + RedisProcess.HOST + ":" + process.port();
-        return new RealRedis(url, Endpoint.plain(RedisProcess.HOST, process.port()),
-                "redis-server process at " + url + " (" + process.binary() + ", data in "
+        RedisProcess.TlsFiles tls = process.tls();
+        String url = (tls == null ? "redis" : "rediss") + "://:" + process.password() + "@" + RedisProcess.HOST
+                + ":" + (tls == null ? process.port() : tls.port());
+        return new RealRedis(url, process.endpoint(),
+                "redis-server process at " + Endpoint.redact(url) + " (" + process.binary() + ", data in "
                         + process.dataDir() + ")", process, null);
     }
 
-    /** {@code redis://host:port}, or {@code REDIS_URL} exactly as given (password included). */
+    /**
+     * Starts a {@code redis-server} process that also speaks TLS: {@link #url()} is then
+     * {@code rediss://:password@127.0.0.1:tlsPort}, and {@link #tlsCertificate()} is the PEM
+     * certificate a client must trust (self-signed, for 127.0.0.1).
+     *
+     * @throws IllegalStateException if the binary cannot run or does not answer PING in time
+     */
+    public static RealRedis startTlsProcess() {
+        return RedisSources.system().startTlsProcess();
+    }
+
+    /**
+     * {@code redis://:password@host:port} ({@code rediss://} and the TLS port for
+     * {@link #startTlsProcess()}), or {@code REDIS_URL} exactly as given: the URL carries the
+     * credential, so {@code spring.data.redis.url} is all a client under test needs.
+     */
     public String url() {
         return url;
+    }
+
+    /** {@link #url()} with {@code password} in place of the right one, to show a refused login. */
+    public String urlWithPassword(String password) {
+        try {
+            URI uri = new URI(url);
+            return new URI(uri.getScheme(), ":" + password, uri.getHost(), uri.getPort(), uri.getPath(), null, null)
+                    .toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("not a URL: " + Endpoint.redact(url), e);
+        }
+    }
+
+    /** The password Redis requires, or {@code null} when it requires none (an external Redis may not). */
+    public String password() {
+        return endpoint.password();
+    }
+
+    /**
+     * The PEM certificate of a {@link #startTlsProcess()} Redis, for a client's trust store.
+     *
+     * @throws IllegalStateException for a Redis without TLS
+     */
+    public Path tlsCertificate() {
+        if (process == null || process.tls() == null) {
+            throw new IllegalStateException("no TLS certificate: " + description
+                    + " was not started by RealRedis.startTlsProcess()");
+        }
+        return process.tls().certificate();
     }
 
     public String host() {

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -66,12 +68,17 @@ final class RedisContainer {
 
     /** Starts a {@code redis:7} container; closing the result stops the container. */
     static RealRedis start() {
+        // Like a process, the container requires a password, so clients under test log in.
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        String password = HexFormat.of().formatHex(random);
         GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(IMAGE))
-                .withExposedPorts(REDIS_PORT);
+                .withExposedPorts(REDIS_PORT)
+                .withCommand("redis-server", "--requirepass", password);
         try {
             container.start();
             return RealRedis.container(container.getHost(), container.getMappedPort(REDIS_PORT),
-                    container::stop);
+                    password, container::stop);
         } catch (RuntimeException e) {
             container.stop();
             throw e;

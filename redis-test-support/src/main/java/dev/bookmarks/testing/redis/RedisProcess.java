@@ -10,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,7 +21,10 @@ import java.util.stream.Stream;
 /**
  * One {@code redis-server} process on 127.0.0.1 and a free port, persisting every write to an
  * append-only file in its own temporary directory, so that after a SIGKILL the same port and
- * directory bring the data back. Not thread-safe: {@link RealRedis} serialises calls.
+ * directory bring the data back. It requires a password ({@code requirepass}, random per process
+ * and kept across restarts), so every client under test really logs in. With TLS it also listens
+ * for TLS on a second port, with a self-signed certificate for 127.0.0.1 made in its directory.
+ * Not thread-safe: {@link RealRedis} serialises calls.
  */
 final class RedisProcess {
 
@@ -37,14 +43,22 @@ final class RedisProcess {
     private final Path dataDir;
     private final Path log;
     private final int port;
+    private final String password;
+    private final TlsFiles tls;
     private Process process;
     private boolean stopped;
 
-    private RedisProcess(Path binary, Path dataDir, int port) {
+    private RedisProcess(Path binary, Path dataDir, int port, String password, TlsFiles tls) {
         this.binary = binary;
         this.dataDir = dataDir;
         this.log = dataDir.resolve("redis-server.log");
         this.port = port;
+        this.password = password;
+        this.tls = tls;
+    }
+
+    /** The TLS port and certificate of a process started with TLS. */
+    record TlsFiles(int port, Path certificate, Path privateKey) {
     }
 
     /**
@@ -54,7 +68,7 @@ final class RedisProcess {
      * @throws IllegalStateException if it exits, or stays silent for 10 s; the message carries
      *     the end of its log
      */
-    static RedisProcess start(Path binary) {
+    static RedisProcess start(Path binary, boolean withTls) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("real-redis-");
@@ -62,10 +76,12 @@ final class RedisProcess {
             throw new UncheckedIOException("cannot create a data directory for redis-server", e);
         }
         try {
+            String password = randomPassword();
             // The port is free when probed but not reserved: another process may take it before
             // redis-server binds, so a lost race is retried on a new port.
             for (int attempt = 1; ; attempt++) {
-                RedisProcess redis = new RedisProcess(binary, dataDir, freePort());
+                TlsFiles tls = withTls ? SelfSigned.write(dataDir, freePort()) : null;
+                RedisProcess redis = new RedisProcess(binary, dataDir, freePort(), password, tls);
                 try {
                     redis.launch(false);
                     return redis;
@@ -84,6 +100,20 @@ final class RedisProcess {
 
     int port() {
         return port;
+    }
+
+    String password() {
+        return password;
+    }
+
+    /** The TLS listener, or {@code null} for a plain process. */
+    TlsFiles tls() {
+        return tls;
+    }
+
+    /** How the harness itself reaches this process: the plain port, with the password. */
+    Endpoint endpoint() {
+        return new Endpoint(HOST, port, false, null, password);
     }
 
     Path dataDir() {
@@ -169,10 +199,11 @@ final class RedisProcess {
     }
 
     private void launch(boolean appendToLog) {
-        ProcessBuilder builder = new ProcessBuilder(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 binary.toString(),
                 "--port", Integer.toString(port),
                 "--bind", HOST,
+                "--requirepass", password,
                 // No RDB snapshots: the append-only file alone must carry the data across a kill.
                 "--save", "",
                 "--appendonly", "yes",
@@ -180,7 +211,16 @@ final class RedisProcess {
                 "--appendfsync", "always",
                 "--dir", dataDir.toString(),
                 "--protected-mode", "no",
-                "--daemonize", "no"))
+                "--daemonize", "no"));
+        if (tls != null) {
+            // The plain port stays open for this harness's PING and FLUSHALL; clients under test
+            // use the TLS port.
+            command.addAll(List.of("--tls-port", Integer.toString(tls.port()),
+                    "--tls-cert-file", tls.certificate().toString(),
+                    "--tls-key-file", tls.privateKey().toString(),
+                    "--tls-auth-clients", "no"));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(dataDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(appendToLog ? Redirect.appendTo(log.toFile())
@@ -195,7 +235,7 @@ final class RedisProcess {
     }
 
     private void awaitReady() {
-        Endpoint endpoint = Endpoint.plain(HOST, port);
+        Endpoint endpoint = endpoint();
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         String lastFailure = "no attempt";
         while (true) {
@@ -254,7 +294,13 @@ final class RedisProcess {
         }
     }
 
-    private static int freePort() {
+    private static String randomPassword() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {

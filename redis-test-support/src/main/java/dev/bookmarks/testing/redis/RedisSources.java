@@ -58,14 +58,22 @@ final class RedisSources {
         return startProcess("a redis-server process was asked for");
     }
 
+    RealRedis startTlsProcess() {
+        return startProcess("a redis-server process with TLS was asked for", true);
+    }
+
     private RealRedis startProcess(String why) {
+        return startProcess(why, false);
+    }
+
+    private RealRedis startProcess(String why, boolean tls) {
         Optional<Path> onPath = redisServerOnPath.get();
         Path binary = onPath.orElseGet(RedisBinaries::embedded);
         String origin = onPath.isPresent() ? "found on the PATH"
                 : "shipped in embedded-redis; none is on the PATH";
-        RealRedis redis = RealRedis.process(RedisProcess.start(binary));
+        RealRedis redis = RealRedis.process(RedisProcess.start(binary, tls));
         log(why + ": started " + binary + " (" + origin + ") as pid " + redis.pid() + " at "
-                + redis.url() + ", data in " + redis.dataDir());
+                + Endpoint.redact(redis.url()) + ", data in " + redis.dataDir());
         return redis;
     }
 

@@ -13,7 +13,8 @@ final class Commands {
 
     static String send(RealRedis redis, String... command) {
         try {
-            return Resp.call(Endpoint.plain(redis.host(), redis.port()), Duration.ofSeconds(30),
+            return Resp.call(new Endpoint(redis.host(), redis.port(), false, null, redis.password()),
+                    Duration.ofSeconds(30),
                     command);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

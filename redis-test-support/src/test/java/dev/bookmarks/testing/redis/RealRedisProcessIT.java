@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -59,9 +60,27 @@ class RealRedisProcessIT {
             assertThat(send(redis, "PING")).isEqualTo("PONG");
             assertThat(redis.controlsProcess()).isTrue();
             assertThat(redis.host()).isEqualTo("127.0.0.1");
-            assertThat(redis.url()).isEqualTo("redis://127.0.0.1:" + redis.port());
+            assertThat(redis.url()).isEqualTo("redis://:" + redis.password() + "@127.0.0.1:" + redis.port());
             assertThat(alive(redis.pid())).isTrue();
             assertThat(send(redis, "INFO", "persistence")).contains("aof_enabled:1");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("binaries")
+    void requiresThePasswordItsUrlCarriesAndKeepsItAcrossARestart(String source,
+            Supplier<Optional<Path>> onPath) {
+        try (RealRedis redis = start(onPath)) {
+            assertThat(redis.password()).hasSizeGreaterThanOrEqualTo(32);
+            assertThatThrownBy(() -> Resp.call(Endpoint.plain(redis.host(), redis.port()),
+                    Duration.ofSeconds(30), "GET", "anything"))
+                    .isInstanceOf(IOException.class).hasMessageContaining("NOAUTH");
+            assertThatThrownBy(() -> Resp.call(Endpoint.parse(redis.urlWithPassword("wrong")),
+                    Duration.ofSeconds(30), "PING"))
+                    .isInstanceOf(IOException.class).hasMessageContaining("WRONGPASS");
+            redis.kill();
+            redis.restart();
+            assertThat(send(redis, "PING")).isEqualTo("PONG");
         }
     }
 
