@@ -3,6 +3,7 @@ package dev.bookmarks.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
@@ -10,6 +11,7 @@ import dev.bookmarks.ring.Shard;
 import dev.bookmarks.signing.attack.ManagementPortProbe;
 import dev.bookmarks.signing.attack.ManagementPortContract;
 import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,7 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
         "bookmarks.shard.url=http://127.0.0.1:9001",
         "bookmarks.shard.trust.secrets[0]=the internal secret of this test, 32+ bytes",
         "bookmarks.management.failed-logins-per-minute=" + ManagementPortIT.FAILED_LOGINS_PER_MINUTE,
-        "bookmarks.registry.poll-interval=200ms"})
+        "bookmarks.registry.poll-interval=200ms",
+        TestRingKeys.TRUSTED_KEYS_PROPERTY})
 class ManagementPortIT extends ManagementPortContract {
 
     static final int FAILED_LOGINS_PER_MINUTE = 20;
@@ -66,7 +69,8 @@ class ManagementPortIT extends ManagementPortContract {
     @BeforeEach
     void aRingIsLoaded() {
         if (store.readEpoch() == 0) {
-            store.compareAndSet(0, Ring.create(1024, List.of(Shard.active("s-1", "http://127.0.0.1:9001", 1))));
+            store.compareAndSet(0, Ring.create(1024, List.of(Shard.active("s-1", "http://127.0.0.1:9001", 1))),
+                    RingSigner.parse(TestRingKeys.PRIVATE_KEY));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
     }
