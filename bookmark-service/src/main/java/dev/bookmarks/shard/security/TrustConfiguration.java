@@ -74,7 +74,7 @@ class TrustConfiguration {
         }
         RequestVerifier verifier = new RequestVerifier(
                 properties.secrets().stream().map(InternalSecret::parse).toList(), properties.window(),
-                Clock.systemUTC());
+                properties.rememberedSignatures(), Clock.systemUTC());
         registration.setFilter(new GatewaySignatureFilter(verifier));
         return registration;
     }
