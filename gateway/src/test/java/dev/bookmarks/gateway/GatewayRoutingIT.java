@@ -11,6 +11,7 @@ import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
+import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestVerifier;
@@ -142,13 +143,15 @@ class GatewayRoutingIT {
                         "X-Bookmarks-User", "mallory",
                         "x-bookmarks-epoch", "999",
                         "X-Bookmarks-Timestamp", "1",
-                        "X-Bookmarks-Signature", "v1=forged"));
+                        "X-Bookmarks-Nonce", "AAAAAAAAAAAAAAAAAAAAAA",
+                        "X-Bookmarks-Signature", "v2=forged"));
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         Received received = shardA.received().get(0);
         assertThat(received.headers(GatewayHeaders.USER)).containsExactly(user);
         assertThat(received.headers(GatewayHeaders.EPOCH)).containsExactly(Long.toString(ring.epoch()));
         assertThat(received.headers(GatewayHeaders.SIGNATURE)).hasSize(1);
+        assertThat(received.headers(GatewayHeaders.NONCE)).hasSize(1).doesNotContain("AAAAAAAAAAAAAAAAAAAAAA");
         assertThat(received.body()).isEqualTo("{\"url\":\"https://example.com\"}");
         assertThat(verify(received)).isEqualTo(new Verdict.Verified(user, ring.epoch()));
     }
@@ -238,7 +241,7 @@ class GatewayRoutingIT {
                 .withState(ShardState.DRAINING), Shard.active("s-b", shardB.url(), 1))));
 
         Reply reply = client.post("/api/users/" + user + "/bookmarks", "{\"url\":\"https://example.org\"}",
-                bearer(client.devToken(user)));
+                GatewayClient.concat(bearer(client.devToken(user)), "Idempotency-Key", "k-421"));
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         assertThat(reply.header("X-Shard")).isEqualTo("s-b");
@@ -246,8 +249,12 @@ class GatewayRoutingIT {
         assertThat(shardA.received()).hasSize(1);
         assertThat(shardB.received()).hasSize(1);
         assertThat(verify(shardA.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch()));
+        // One verifier for both, as if one shard: the re-send carries a new nonce, not the refused one's.
         assertThat(verify(shardB.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch() + 1));
+        assertThat(shardB.received().get(0).header(GatewayHeaders.NONCE))
+                .isNotEqualTo(shardA.received().get(0).header(GatewayHeaders.NONCE));
         assertThat(shardB.received().get(0).body()).isEqualTo("{\"url\":\"https://example.org\"}");
+        assertThat(shardB.received().get(0).headers("Idempotency-Key")).containsExactly("k-421");
     }
 
     @Test
@@ -362,10 +369,11 @@ class GatewayRoutingIT {
         assertThat(shardB.received()).isEmpty();
     }
 
+    /** What a shard's verifier makes of the request as the stub received it (each nonce accepted once). */
     private Verdict verify(Received received) {
         return verifier.verify(received.method(), received.rawPath(), received.rawQuery(),
-                received.header(GatewayHeaders.USER), received.header(GatewayHeaders.EPOCH),
-                received.header(GatewayHeaders.TIMESTAMP), received.header(GatewayHeaders.SIGNATURE));
+                received.headers("Idempotency-Key"), BodyDigest.of(received.body().getBytes(StandardCharsets.UTF_8)),
+                received::header);
     }
 
     private static String mint(String key, String subject, Instant issuedAt, Instant expiresAt) {
