@@ -59,7 +59,7 @@ public final class GatewayThroughput {
                     List.of());
             try {
                 SignedShard direct = new SignedShard(shardPort,
-                        new RequestSigner(InternalSecret.parse(LOCAL_SECRET), Clock.systemUTC()), ring.epoch());
+                        new RequestSigner(InternalSecret.parse(LOCAL_SECRET), Clock.systemUTC()), ring.epoch(), data);
                 direct.seed(1000);
                 Path create = LoadRig.createScript(data);
 
@@ -72,10 +72,10 @@ public final class GatewayThroughput {
                     for (int left = warmUpSeconds; left > 0; left -= 4 * slice) {
                         direct.list(slice);
                         gateway.list(slice);
-                        direct.create(slice, create);
+                        direct.create(slice);
                         gateway.create(slice, create);
                     }
-                    straight = new Figures[] {direct.list(runSeconds), direct.create(runSeconds, create)};
+                    straight = new Figures[] {direct.list(runSeconds), direct.create(runSeconds)};
                     viaNative = new Figures[] {gateway.list(runSeconds), gateway.create(runSeconds, create)};
                 } finally {
                     gateway.stop();
