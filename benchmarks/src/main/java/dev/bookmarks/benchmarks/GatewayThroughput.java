@@ -53,7 +53,7 @@ public final class GatewayThroughput {
         try (RealRedis redis = RealRedis.startProcess()) {
             int shardPort = LoadRig.freePort();
             Ring ring = Ring.create(Ring.DEFAULT_SLOT_COUNT,
-                    List.of(Shard.active("bench-1", "http://127.0.0.1:" + shardPort, 1)));
+                    List.of(Shard.active(ShardThroughput.SHARD_ID, "http://127.0.0.1:" + shardPort, 1)));
             LoadRig.writeRing(redis, ring);
             Process shard = ShardThroughput.startShard(shardPort, LoadRig.freePort(), data, redis.url(), LOCAL_SECRET,
                     List.of());

@@ -33,6 +33,7 @@ import java.util.Map;
 public final class ShardThroughput {
 
     static final String SECRET = "benchmark-internal-secret-32-bytes-long";
+    static final String SHARD_ID = "bench-1";
     static final String LIST_PATH = "/api/users/reader/bookmarks?limit=20";
     static final String CREATE_PATH = "/api/users/writer/bookmarks";
 
@@ -47,7 +48,7 @@ public final class ShardThroughput {
         }
         Path data = Files.createTempDirectory("shard-throughput-");
         try (RealRedis redis = RealRedis.startProcess()) {
-            Ring ring = Ring.create(Ring.DEFAULT_SLOT_COUNT, List.of(Shard.active("bench-1", "http://127.0.0.1:1", 1)));
+            Ring ring = Ring.create(Ring.DEFAULT_SLOT_COUNT, List.of(Shard.active(SHARD_ID, "http://127.0.0.1:1", 1)));
             LoadRig.writeRing(redis, ring);
             int port = LoadRig.freePort();
             Process shard = startShard(port, LoadRig.freePort(), data, redis.url(), SECRET, List.of());
@@ -78,12 +79,12 @@ public final class ShardThroughput {
         return "| " + call + " | " + figures.requestsPerSecond() + " | " + figures.p50() + " | " + figures.p99() + " |";
     }
 
-    /** Starts the shard jar as {@code bench-1} and waits until it is ready. */
+    /** Starts the shard jar as {@value #SHARD_ID} and waits until it is ready. */
     static Process startShard(int port, int managementPort, Path data, String redisUrl, String secret,
             List<String> jvmOptions) throws Exception {
         Path log = data.resolve("shard.log");
         Process process = LoadRig.startJar("bookmark-service", jvmOptions, List.of("--server.port=" + port,
-                "--management.server.port=" + managementPort, "--bookmarks.shard.id=bench-1",
+                "--management.server.port=" + managementPort, "--bookmarks.shard.id=" + SHARD_ID,
                 "--bookmarks.shard.url=http://127.0.0.1:" + port, "--bookmarks.shard.data-dir=" + data.resolve("shard"),
                 "--bookmarks.shard.trust.secrets[0]=" + secret, "--spring.data.redis.url=" + redisUrl,
                 "--logging.level.root=WARN"), log);
@@ -107,18 +108,19 @@ public final class ShardThroughput {
         Figures list(int seconds) throws Exception {
             URI uri = URI.create("http://127.0.0.1:" + port + LIST_PATH);
             Map<String, String> fixed = signer.sign("GET", uri.getRawPath(), uri.getRawQuery(), List.of(),
-                    BodyDigest.EMPTY, "reader", epoch);
+                    BodyDigest.EMPTY, "reader", SHARD_ID, epoch);
             LoadRig.presign(dir, "list", perThread(seconds), () -> signer.sign("GET", uri.getRawPath(),
-                    uri.getRawQuery(), List.of(), BodyDigest.EMPTY, "reader", epoch));
+                    uri.getRawQuery(), List.of(), BodyDigest.EMPTY, "reader", SHARD_ID, epoch));
             return LoadRig.wrk(uri, seconds, identity(fixed), LoadRig.signedScript(dir, "list", "GET", false));
         }
 
         Figures create(int seconds) throws Exception {
             URI uri = URI.create("http://127.0.0.1:" + port + CREATE_PATH);
             BodyDigest body = BodyDigest.of(LoadRig.CREATE_BODY.getBytes(StandardCharsets.UTF_8));
-            Map<String, String> fixed = signer.sign("POST", uri.getRawPath(), null, List.of(), body, "writer", epoch);
+            Map<String, String> fixed = signer.sign("POST", uri.getRawPath(), null, List.of(), body, "writer", SHARD_ID,
+                    epoch);
             LoadRig.presign(dir, "create", perThread(seconds),
-                    () -> signer.sign("POST", uri.getRawPath(), null, List.of(), body, "writer", epoch));
+                    () -> signer.sign("POST", uri.getRawPath(), null, List.of(), body, "writer", SHARD_ID, epoch));
             return LoadRig.wrk(uri, seconds, identity(fixed), LoadRig.signedScript(dir, "create", "POST", true));
         }
 
@@ -130,7 +132,8 @@ public final class ShardThroughput {
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(json));
                 signer.sign("POST", uri.getRawPath(), null, List.of(),
-                        BodyDigest.of(json.getBytes(StandardCharsets.UTF_8)), "reader", epoch).forEach(request::header);
+                        BodyDigest.of(json.getBytes(StandardCharsets.UTF_8)), "reader", SHARD_ID, epoch)
+                        .forEach(request::header);
                 HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 201) {
                     throw new IllegalStateException("seeding failed: " + response.statusCode() + " " + response.body());

@@ -15,22 +15,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Calls a shard as a gateway would: every request signed for a user at a ring epoch. */
+/** Calls a shard as a gateway would: every request signed for a user, for that shard, at a ring epoch. */
 public final class GatewayClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final String base;
     private final RequestSigner signer;
+    private final String shardId;
     private final long epoch;
 
-    public GatewayClient(int port, String secret, long epoch) {
-        this(port, secret, epoch, Clock.systemUTC());
+    public GatewayClient(int port, String secret, String shardId, long epoch) {
+        this(port, secret, shardId, epoch, Clock.systemUTC());
     }
 
-    public GatewayClient(int port, String secret, long epoch, Clock clock) {
+    public GatewayClient(int port, String secret, String shardId, long epoch, Clock clock) {
         this.base = "http://127.0.0.1:" + port;
         this.signer = new RequestSigner(InternalSecret.parse(secret), clock);
+        this.shardId = shardId;
         this.epoch = epoch;
     }
 
@@ -50,7 +52,7 @@ public final class GatewayClient {
         List<String> keys = extraHeaders.entrySet().stream()
                 .filter(header -> header.getKey().equalsIgnoreCase("Idempotency-Key")).map(Map.Entry::getValue).toList();
         BodyDigest body = json == null ? BodyDigest.EMPTY : BodyDigest.of(json.getBytes(StandardCharsets.UTF_8));
-        signer.sign(method, uri.getRawPath(), uri.getRawQuery(), keys, body, userId, epoch).forEach(request::header);
+        signer.sign(method, uri.getRawPath(), uri.getRawQuery(), keys, body, userId, shardId, epoch).forEach(request::header);
         extraHeaders.forEach(request::header);
         return send(request.build());
     }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,8 +101,12 @@ class GatewayRoutingIT {
 
     private GatewayClient client;
     private Ring ring;
-    private final RequestVerifier verifier = new RequestVerifier(List.of(InternalSecret.parse(SECRET)),
-            Duration.ofSeconds(30), Clock.systemUTC());
+    /** What shard s-a and shard s-b would make of the requests they receive. */
+    private final Map<String, RequestVerifier> verifiers = Map.of(
+            "s-a", new RequestVerifier(List.of(InternalSecret.parse(SECRET)), "s-a", Duration.ofSeconds(30),
+                    Clock.systemUTC()),
+            "s-b", new RequestVerifier(List.of(InternalSecret.parse(SECRET)), "s-b", Duration.ofSeconds(30),
+                    Clock.systemUTC()));
 
     @BeforeEach
     void twoShardsOwnTheRing() {
@@ -153,7 +158,9 @@ class GatewayRoutingIT {
         assertThat(received.headers(GatewayHeaders.SIGNATURE)).hasSize(1);
         assertThat(received.headers(GatewayHeaders.NONCE)).hasSize(1).doesNotContain("AAAAAAAAAAAAAAAAAAAAAA");
         assertThat(received.body()).isEqualTo("{\"url\":\"https://example.com\"}");
-        assertThat(verify(received)).isEqualTo(new Verdict.Verified(user, ring.epoch()));
+        assertThat(verify("s-a", received)).isEqualTo(new Verdict.Verified(user, ring.epoch()));
+        assertThat(verify("s-b", received)).as("the signature names the shard it was sent to")
+                .isEqualTo(new Verdict.Refused("the gateway signature does not match this request"));
     }
 
     @Test
@@ -248,9 +255,9 @@ class GatewayRoutingIT {
         assertThat(reply.header(GatewayHeaders.EPOCH)).isNull();
         assertThat(shardA.received()).hasSize(1);
         assertThat(shardB.received()).hasSize(1);
-        assertThat(verify(shardA.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch()));
-        // One verifier for both, as if one shard: the re-send carries a new nonce, not the refused one's.
-        assertThat(verify(shardB.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch() + 1));
+        assertThat(verify("s-a", shardA.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch()));
+        // Signed again for s-b, with a nonce of its own.
+        assertThat(verify("s-b", shardB.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch() + 1));
         assertThat(shardB.received().get(0).header(GatewayHeaders.NONCE))
                 .isNotEqualTo(shardA.received().get(0).header(GatewayHeaders.NONCE));
         assertThat(shardB.received().get(0).body()).isEqualTo("{\"url\":\"https://example.org\"}");
@@ -369,9 +376,9 @@ class GatewayRoutingIT {
         assertThat(shardB.received()).isEmpty();
     }
 
-    /** What a shard's verifier makes of the request as the stub received it (each nonce accepted once). */
-    private Verdict verify(Received received) {
-        return verifier.verify(received.method(), received.rawPath(), received.rawQuery(),
+    /** What shard {@code shardId}'s verifier makes of the request as a stub received it (each nonce accepted once). */
+    private Verdict verify(String shardId, Received received) {
+        return verifiers.get(shardId).verify(received.method(), received.rawPath(), received.rawQuery(),
                 received.headers("Idempotency-Key"), BodyDigest.of(received.body().getBytes(StandardCharsets.UTF_8)),
                 received::header);
     }

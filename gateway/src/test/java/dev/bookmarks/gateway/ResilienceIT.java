@@ -206,7 +206,7 @@ class ResilienceIT {
 
     @Test
     void retriesAPostWithAnIdempotencyKeyAndSendsTheSameBodyAndKey() {
-        RequestVerifier shard = new RequestVerifier(List.of(InternalSecret.parse(LOCAL_SECRET)), Duration.ofSeconds(30),
+        RequestVerifier shard = new RequestVerifier(List.of(InternalSecret.parse(LOCAL_SECRET)), "s-a", Duration.ofSeconds(30),
                 Clock.systemUTC());
         shardA.answerNextWith(503, () -> { });
         String[] headers = GatewayClient.concat(bearer(client.devToken(userOfA)), "Idempotency-Key", "k-1");

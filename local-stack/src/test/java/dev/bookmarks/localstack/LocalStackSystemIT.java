@@ -160,7 +160,7 @@ class LocalStackSystemIT {
             URI uri = URI.create("http://127.0.0.1:" + byId.get(routes.get(user)).port() + "/api/users/" + user
                     + "/bookmarks?limit=50");
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT);
-            signer.sign("GET", uri.getRawPath(), uri.getRawQuery(), List.of(), BodyDigest.EMPTY, user,
+            signer.sign("GET", uri.getRawPath(), uri.getRawQuery(), List.of(), BodyDigest.EMPTY, user, routes.get(user),
                     routeEpochs.get(user)).forEach(request::header);
             return send(plain, request);
         }).toList());

@@ -15,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   /raw/path             as it appears on the request line, not decoded
  *   raw query             without '?', empty when there is none
  *   user id
+ *   shard id              the ring's id of the shard the request is sent to
  *   epoch                 decimal
  *   timestamp             Unix milliseconds, decimal
  *   nonce                 as in the X-Bookmarks-Nonce header
@@ -32,6 +33,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   26:/api/users/alice/bookmarks
  *   0:
  *   5:alice
+ *   7:shard-1
  *   1:7
  *   13:1764676800000
  *   22:YS1ub25jZS1vZi0xNi1ieQ
@@ -39,8 +41,9 @@ import javax.crypto.spec.SecretKeySpec;
  *   1:1
  *   3:k-1
  * </pre>
- * Every field is covered, so a captured signature is useless for another method, path, query, user, epoch,
- * time, body or key; the nonce lets a shard refuse the same signature twice.
+ * Every field is covered, so a captured signature is useless for another method, path, query, user, shard,
+ * epoch, time, body or key; the nonce lets a shard refuse the same signature twice, and the shard id keeps
+ * another shard from accepting it once more (one that took over the user's slot since, for example).
  */
 final class CanonicalRequest {
 
@@ -61,13 +64,14 @@ final class CanonicalRequest {
         }
     }
 
-    String sign(String method, String rawPath, String rawQuery, String userId, long epoch, long timestampMillis,
-            String nonce, BodyDigest body, List<String> idempotencyKeys) {
+    String sign(String method, String rawPath, String rawQuery, String userId, String shardId, long epoch,
+            long timestampMillis, String nonce, BodyDigest body, List<String> idempotencyKeys) {
         StringBuilder canonical = new StringBuilder(256).append(VERSION).append('\n');
         field(canonical, method);
         field(canonical, rawPath);
         field(canonical, rawQuery == null ? "" : rawQuery);
         field(canonical, userId);
+        field(canonical, shardId);
         field(canonical, Long.toString(epoch));
         field(canonical, Long.toString(timestampMillis));
         field(canonical, nonce);

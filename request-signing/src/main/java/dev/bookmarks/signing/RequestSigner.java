@@ -32,10 +32,13 @@ public final class RequestSigner {
      * @param idempotencyKeys the values of the request's {@code Idempotency-Key} header lines as they will be
      *     sent, in order; empty without one
      * @param body the digest of the exact body bytes that will be sent ({@link BodyDigest#EMPTY} without one)
+     * @param userId the user the gateway vouches for
+     * @param shardId the ring's id of the shard the request is sent to: no other shard accepts the signature
+     * @param epoch the epoch of the ring the request was routed by
      * @return header name to value, in {@link GatewayHeaders#ALL} order
      */
     public Map<String, String> sign(String method, String rawPath, String rawQuery, List<String> idempotencyKeys,
-            BodyDigest body, String userId, long epoch) {
+            BodyDigest body, String userId, String shardId, long epoch) {
         long now = clock.millis();
         byte[] nonceBytes = new byte[16];
         random.nextBytes(nonceBytes);
@@ -45,8 +48,8 @@ public final class RequestSigner {
         headers.put(GatewayHeaders.EPOCH, Long.toString(epoch));
         headers.put(GatewayHeaders.TIMESTAMP, Long.toString(now));
         headers.put(GatewayHeaders.NONCE, nonce);
-        headers.put(GatewayHeaders.SIGNATURE, canonical.sign(method, rawPath, rawQuery, userId, epoch, now, nonce,
-                body, idempotencyKeys));
+        headers.put(GatewayHeaders.SIGNATURE, canonical.sign(method, rawPath, rawQuery, userId, shardId, epoch, now,
+                nonce, body, idempotencyKeys));
         return headers;
     }
 }

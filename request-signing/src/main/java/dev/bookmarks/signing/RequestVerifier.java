@@ -9,9 +9,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The shard's side: accepts a request only if its {@link GatewayHeaders} carry a version 2 signature
- * ({@link RequestSigner}), made with one of the shared secrets, over exactly this method, path, query, user,
- * epoch, nonce, body and Idempotency-Key, with a timestamp within {@code window} of this host's clock, and a
- * nonce this verifier has not accepted before. Several secrets allow rotation: gateways sign with the new one
+ * ({@link RequestSigner}), made with one of the shared secrets, for this shard, over exactly this method, path,
+ * query, user, epoch, nonce, body and Idempotency-Key, with a timestamp within {@code window} of this host's
+ * clock, and a nonce this verifier has not accepted before. Several secrets allow rotation: gateways sign with the new one
  * while shards still accept the old.
  *
  * <p>Replays: the nonces of accepted signatures are remembered in bounded memory ({@link SeenNonces}). A
@@ -33,28 +33,34 @@ public final class RequestVerifier {
     static final String FORGOTTEN = "the gateway signature is older than this shard's memory of used signatures";
 
     private final List<CanonicalRequest> secrets;
+    private final String shardId;
     private final Duration window;
     private final Clock clock;
     private final SeenNonces seen;
 
     /** With a replay memory of {@value #DEFAULT_CAPACITY} nonces. */
-    public RequestVerifier(List<InternalSecret> secrets, Duration window, Clock clock) {
-        this(secrets, window, DEFAULT_CAPACITY, clock);
+    public RequestVerifier(List<InternalSecret> secrets, String shardId, Duration window, Clock clock) {
+        this(secrets, shardId, window, DEFAULT_CAPACITY, clock);
     }
 
     /**
      * @param secrets accepted secrets, at least one
+     * @param shardId this shard's id in the ring: only signatures for it are accepted
      * @param window how far a timestamp may be from this host's clock, either way, in [1s, 5m]
      * @param capacity how many nonces of accepted signatures to remember at most, in [2, 100,000,000]
      */
-    public RequestVerifier(List<InternalSecret> secrets, Duration window, int capacity, Clock clock) {
+    public RequestVerifier(List<InternalSecret> secrets, String shardId, Duration window, int capacity, Clock clock) {
         if (secrets.isEmpty()) {
             throw new IllegalArgumentException("at least one internal secret is needed");
+        }
+        if (shardId == null || shardId.isEmpty()) {
+            throw new IllegalArgumentException("the verifier needs the id of the shard it verifies for");
         }
         if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException("the signature window must be in [1s, 5m]: " + window);
         }
         this.secrets = secrets.stream().map(secret -> new CanonicalRequest(secret.bytes())).toList();
+        this.shardId = shardId;
         this.window = window;
         this.clock = clock;
         this.seen = new SeenNonces(window, capacity, clock.millis());
@@ -113,7 +119,7 @@ public final class RequestVerifier {
             long epoch, long timestamp, String nonce, BodyDigest body, List<String> idempotencyKeys) {
         byte[] presented = signature.getBytes(StandardCharsets.UTF_8);
         for (CanonicalRequest secret : secrets) {
-            String expected = secret.sign(method, rawPath, rawQuery, user, epoch, timestamp, nonce, body,
+            String expected = secret.sign(method, rawPath, rawQuery, user, shardId, epoch, timestamp, nonce, body,
                     idempotencyKeys);
             if (MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), presented)) {
                 return true;

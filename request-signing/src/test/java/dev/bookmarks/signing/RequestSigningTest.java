@@ -31,11 +31,11 @@ class RequestSigningTest {
     private static final String BODY = "{\"url\":\"https://example.com/\",\"title\":\"Example\"}";
 
     private final RequestSigner signer = new RequestSigner(SECRET, CLOCK);
-    private final RequestVerifier verifier = new RequestVerifier(List.of(SECRET), Duration.ofSeconds(30), CLOCK);
+    private final RequestVerifier verifier = new RequestVerifier(List.of(SECRET), "s-1", Duration.ofSeconds(30), CLOCK);
 
     @Test
     void verifiesWhatAGatewaySigned() {
-        Map<String, String> headers = signer.sign("POST", PATH, null, List.of("k-1"), digest(BODY), "alice", 7);
+        Map<String, String> headers = signer.sign("POST", PATH, null, List.of("k-1"), digest(BODY), "alice", "s-1", 7);
 
         assertThat(headers).containsOnlyKeys(GatewayHeaders.ALL);
         assertThat(verifier.verify("POST", PATH, null, List.of("k-1"), digest(BODY), headers::get))
@@ -46,10 +46,10 @@ class RequestSigningTest {
     @Test
     void signsTheDocumentedCanonicalRequest() throws Exception {
         Map<String, String> headers = signer.sign("POST", PATH, "tag=java&limit=5", List.of("k-1"),
-                BodyDigest.of("{}".getBytes(StandardCharsets.UTF_8)), "alice", 42);
+                BodyDigest.of("{}".getBytes(StandardCharsets.UTF_8)), "alice", "s-1", 42);
 
         String nonce = headers.get(GatewayHeaders.NONCE);
-        String canonical = "v2\n4:POST\n26:/api/users/alice/bookmarks\n16:tag=java&limit=5\n5:alice\n2:42\n13:"
+        String canonical = "v2\n4:POST\n26:/api/users/alice/bookmarks\n16:tag=java&limit=5\n5:alice\n3:s-1\n2:42\n13:"
                 + NOW.toEpochMilli() + "\n22:" + nonce + "\n43:RBNvo1WzZ4oRRq0W9-hknpT7T8If536DEMBg9hyq_4o\n1:1\n3:k-1\n";
         assertThat(headers.get(GatewayHeaders.SIGNATURE)).isEqualTo("v2=" + hmac(canonical));
         assertThat(headers.get(GatewayHeaders.TIMESTAMP)).isEqualTo(Long.toString(NOW.toEpochMilli()));
@@ -60,7 +60,7 @@ class RequestSigningTest {
     void makesAFreshNonceForEverySignature() {
         Set<String> nonces = new HashSet<>();
         for (int i = 0; i < 1000; i++) {
-            nonces.add(signer.sign("GET", PATH, null, List.of(), BodyDigest.EMPTY, "alice", 7).get(GatewayHeaders.NONCE));
+            nonces.add(signer.sign("GET", PATH, null, List.of(), BodyDigest.EMPTY, "alice", "s-1", 7).get(GatewayHeaders.NONCE));
         }
 
         assertThat(nonces).hasSize(1000);
@@ -81,7 +81,7 @@ class RequestSigningTest {
             "both lines joined      | POST | /api/users/alice/bookmarks     | ''    | 'k-1, k-1' | BODY"})
     void refusesASignatureReplayedForAnotherRequest(String what, String method, String path, String query,
             String keys, String body) {
-        Map<String, String> headers = signer.sign("POST", PATH, null, List.of("k-1"), digest(BODY), "alice", 7);
+        Map<String, String> headers = signer.sign("POST", PATH, null, List.of("k-1"), digest(BODY), "alice", "s-1", 7);
 
         List<String> sentKeys = switch (keys) {
             case "NONE" -> List.of();
@@ -105,7 +105,7 @@ class RequestSigningTest {
             "X-Bookmarks-Nonce, AAAAAAAAAAAAAAAAAAAAAA"})
     void refusesAnyOtherValueOfASignedHeader(String header, String value) {
         Map<String, String> headers = new HashMap<>(
-                signer.sign("POST", PATH, null, List.of("k-1"), digest(BODY), "alice", 7));
+                signer.sign("POST", PATH, null, List.of("k-1"), digest(BODY), "alice", "s-1", 7));
         assertThat(headers.get(header)).isNotEqualTo(value);
 
         headers.put(header, value);
@@ -114,10 +114,22 @@ class RequestSigningTest {
                 .isEqualTo(new Verdict.Refused("the gateway signature does not match this request"));
     }
 
+    /** A shard that took over the user's slot since must not accept what was signed for the one before. */
+    @Test
+    void refusesASignatureMadeForAnotherShard() {
+        Map<String, String> headers = signer.sign("POST", PATH, null, List.of(), digest(BODY), "alice", "s-2", 7);
+        RequestVerifier other = new RequestVerifier(List.of(SECRET), "s-2", Duration.ofSeconds(30), CLOCK);
+
+        assertThat(verifier.verify("POST", PATH, null, List.of(), digest(BODY), headers::get))
+                .isEqualTo(new Verdict.Refused("the gateway signature does not match this request"));
+        assertThat(other.verify("POST", PATH, null, List.of(), digest(BODY), headers::get))
+                .isInstanceOf(Verdict.Verified.class);
+    }
+
     @Test
     void refusesTheSameSignatureASecondTimeAndAcceptsTheSameRequestSignedAgain() {
-        Map<String, String> first = signer.sign("POST", PATH, null, List.of(), digest(BODY), "alice", 7);
-        Map<String, String> again = signer.sign("POST", PATH, null, List.of(), digest(BODY), "alice", 7);
+        Map<String, String> first = signer.sign("POST", PATH, null, List.of(), digest(BODY), "alice", "s-1", 7);
+        Map<String, String> again = signer.sign("POST", PATH, null, List.of(), digest(BODY), "alice", "s-1", 7);
 
         assertThat(verifier.verify("POST", PATH, null, List.of(), digest(BODY), first::get))
                 .isInstanceOf(Verdict.Verified.class);
@@ -129,7 +141,7 @@ class RequestSigningTest {
 
     @Test
     void doesNotSpendANonceOnARequestWhoseSignatureDoesNotMatch() {
-        Map<String, String> headers = signer.sign("POST", PATH, null, List.of(), digest(BODY), "alice", 7);
+        Map<String, String> headers = signer.sign("POST", PATH, null, List.of(), digest(BODY), "alice", "s-1", 7);
 
         assertThat(verifier.verify("POST", PATH, null, List.of(), digest("{}"), headers::get))
                 .isInstanceOf(Verdict.Refused.class);
@@ -140,18 +152,18 @@ class RequestSigningTest {
     @Test
     void acceptsTimestampsUpToTheWindowEitherWayAndRefusesBeyond() {
         TestClock shardClock = new TestClock(NOW.minus(Duration.ofMinutes(5)));
-        RequestVerifier started = new RequestVerifier(List.of(SECRET), Duration.ofSeconds(30), shardClock);
+        RequestVerifier started = new RequestVerifier(List.of(SECRET), "s-1", Duration.ofSeconds(30), shardClock);
         shardClock.set(NOW);
         for (long offset : new long[] {-30_000, 30_000}) {
             RequestSigner skewed = new RequestSigner(SECRET, Clock.offset(CLOCK, Duration.ofMillis(offset)));
             assertThat(started.verify("GET", "/p", null, List.of(), BodyDigest.EMPTY,
-                    skewed.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", 1)::get))
+                    skewed.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", "s-1", 1)::get))
                     .isInstanceOf(Verdict.Verified.class);
         }
         for (long offset : new long[] {-30_001, 30_001}) {
             RequestSigner skewed = new RequestSigner(SECRET, Clock.offset(CLOCK, Duration.ofMillis(offset)));
             assertThat(started.verify("GET", "/p", null, List.of(), BodyDigest.EMPTY,
-                    skewed.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", 1)::get))
+                    skewed.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", "s-1", 1)::get))
                     .isEqualTo(new Verdict.Refused(
                             "the gateway signature is 30001 ms from this shard's clock, beyond 30000 ms"));
         }
@@ -163,17 +175,17 @@ class RequestSigningTest {
         RequestSigner earlier = new RequestSigner(SECRET, Clock.offset(CLOCK, Duration.ofMillis(-1)));
 
         assertThat(verifier.verify("GET", "/p", null, List.of(), BodyDigest.EMPTY,
-                earlier.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", 1)::get))
+                earlier.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", "s-1", 1)::get))
                 .isEqualTo(new Verdict.Refused(
                         "the gateway signature is older than this shard's memory of used signatures"));
         assertThat(verifier.verify("GET", "/p", null, List.of(), BodyDigest.EMPTY,
-                signer.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", 1)::get))
+                signer.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", "s-1", 1)::get))
                 .isInstanceOf(Verdict.Verified.class);
     }
 
     @Test
     void refusesMissingOrMalformedHeaders() {
-        Map<String, String> headers = signer.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", 1);
+        Map<String, String> headers = signer.sign("GET", "/p", null, List.of(), BodyDigest.EMPTY, "alice", "s-1", 1);
 
         assertThat(verify(Map.of())).isEqualTo(new Verdict.Refused("the request carries no gateway signature"));
         assertThat(verify(without(headers, GatewayHeaders.SIGNATURE)))
@@ -204,13 +216,13 @@ class RequestSigningTest {
     @Test
     void acceptsTheNewAndTheOldSecretDuringARotationButNotAnUnknownOne() {
         InternalSecret next = InternalSecret.parse("base64:" + Base64.getEncoder().encodeToString(new byte[32]));
-        RequestVerifier rotating = new RequestVerifier(List.of(next, SECRET), Duration.ofSeconds(30), CLOCK);
+        RequestVerifier rotating = new RequestVerifier(List.of(next, SECRET), "s-1", Duration.ofSeconds(30), CLOCK);
         RequestSigner renewed = new RequestSigner(next, CLOCK);
         RequestSigner stranger = new RequestSigner(InternalSecret.parse("x".repeat(32)), CLOCK);
 
-        Map<String, String> old = signer.sign("POST", PATH, null, List.of("k"), digest(BODY), "alice", 1);
-        Map<String, String> current = renewed.sign("POST", PATH, null, List.of("k"), digest(BODY), "alice", 1);
-        Map<String, String> forged = stranger.sign("POST", PATH, null, List.of("k"), digest(BODY), "alice", 1);
+        Map<String, String> old = signer.sign("POST", PATH, null, List.of("k"), digest(BODY), "alice", "s-1", 1);
+        Map<String, String> current = renewed.sign("POST", PATH, null, List.of("k"), digest(BODY), "alice", "s-1", 1);
+        Map<String, String> forged = stranger.sign("POST", PATH, null, List.of("k"), digest(BODY), "alice", "s-1", 1);
 
         assertThat(rotating.verify("POST", PATH, null, List.of("k"), digest(BODY), old::get))
                 .isInstanceOf(Verdict.Verified.class);
@@ -246,11 +258,13 @@ class RequestSigningTest {
 
     @Test
     void refusesAWindowOrCapacityOutsideItsRange() {
-        assertThatThrownBy(() -> new RequestVerifier(List.of(SECRET), Duration.ofMinutes(6), CLOCK))
+        assertThatThrownBy(() -> new RequestVerifier(List.of(SECRET), "s-1", Duration.ofMinutes(6), CLOCK))
                 .hasMessage("the signature window must be in [1s, 5m]: PT6M");
-        assertThatThrownBy(() -> new RequestVerifier(List.of(), Duration.ofSeconds(30), CLOCK))
+        assertThatThrownBy(() -> new RequestVerifier(List.of(), "s-1", Duration.ofSeconds(30), CLOCK))
                 .hasMessage("at least one internal secret is needed");
-        assertThatThrownBy(() -> new RequestVerifier(List.of(SECRET), Duration.ofSeconds(30), 1, CLOCK))
+        assertThatThrownBy(() -> new RequestVerifier(List.of(SECRET), "", Duration.ofSeconds(30), CLOCK))
+                .hasMessage("the verifier needs the id of the shard it verifies for");
+        assertThatThrownBy(() -> new RequestVerifier(List.of(SECRET), "s-1", Duration.ofSeconds(30), 1, CLOCK))
                 .hasMessage("the replay memory's capacity must be in [2, 100000000]: 1");
     }
 

@@ -83,7 +83,7 @@ class HostilePathsIT {
             store.compareAndSet(0, RING);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new GatewayClient(port, SECRET, RING.epoch());
+        gateway = new GatewayClient(port, SECRET, "s-1", RING.epoch());
         if (victimsBookmarks() == 0) {
             HttpResponse<String> created = gateway.send("POST", "/api/users/" + VICTIM + "/bookmarks", VICTIM,
                     "{\"url\":\"" + SECRET_URL + "\",\"title\":\"private\"}");
@@ -111,7 +111,7 @@ class HostilePathsIT {
         List<String> outcomes = attack(PathAttacks.targeting(VICTIM, ATTACKER),
                 (method, target, body) -> signer.sign(method, target, null, List.of(),
                         body == null ? BodyDigest.EMPTY : BodyDigest.of(body.getBytes(StandardCharsets.UTF_8)),
-                        ATTACKER, RING.epoch()));
+                        ATTACKER, "s-1", RING.epoch()));
 
         assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome).matches("(400|401|403|404) .*"));
         assertThat(victimsBookmarks()).isEqualTo(1);

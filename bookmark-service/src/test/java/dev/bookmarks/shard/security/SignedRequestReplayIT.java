@@ -85,7 +85,7 @@ class SignedRequestReplayIT {
             store.compareAndSet(0, RING);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new GatewayClient(port, SECRET, RING.epoch());
+        gateway = new GatewayClient(port, SECRET, "s-1", RING.epoch());
     }
 
     @Test
@@ -147,6 +147,20 @@ class SignedRequestReplayIT {
         assertThat(send(path(user), with(headers, "Idempotency-Key", "k-signed"), body).statusCode()).isEqualTo(201);
     }
 
+    /** What a shard that took over the user's slot since would be sent: it is not the shard the gateway signed for. */
+    @Test
+    void aRequestSignedForAnotherShardIsRefusedWith401AndWritesNothing() {
+        String user = "other-shard";
+        String body = bookmark("https://example.com/elsewhere");
+        Map<String, String> forAnother = signer.sign("POST", path(user), null, List.of(),
+                BodyDigest.of(body.getBytes(StandardCharsets.UTF_8)), user, "s-2", RING.epoch());
+
+        HttpResponse<String> response = send(path(user), forAnother, body);
+
+        assertProblem(response, 401, "the gateway signature does not match this request");
+        assertThat(bookmarksOf(user)).isZero();
+    }
+
     @Test
     void aCorrectVersion1SignatureIsRefusedWith401() throws Exception {
         String user = "version-1";
@@ -183,7 +197,7 @@ class SignedRequestReplayIT {
 
     private Map<String, String> sign(String user, String body, List<String> keys) {
         return signer.sign("POST", path(user), null, keys, BodyDigest.of(body.getBytes(StandardCharsets.UTF_8)), user,
-                RING.epoch());
+                "s-1", RING.epoch());
     }
 
     private HttpResponse<String> send(String path, Map<String, String> headers, String body) {

@@ -23,8 +23,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Signs, for the shard, the user the token proved and the ring epoch the request was routed by
- * ({@link RequestSigner}: HMAC over method, raw path, raw query, user, epoch, time, a fresh nonce, the
- * body's SHA-256 and the {@code Idempotency-Key} lines). It runs after the load balancer, when the URL
+ * ({@link RequestSigner}: HMAC over method, raw path, raw query, user, the shard it is sent to, epoch,
+ * time, a fresh nonce, the body's SHA-256 and the {@code Idempotency-Key} lines). It runs after the load balancer, when the URL
  * the request will be sent to is final, and signs exactly that URL's path and query as they go on the
  * request line. It runs again for every attempt (a re-send after a 421, a retry after a 503 or a connect
  * failure) and signs each with a new nonce and, after a 421, the new epoch: a shard accepts a signature once.
@@ -73,7 +73,7 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
         return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
             List<String> keys = request.getHeaders().getOrEmpty(IDEMPOTENCY_KEY);
             Map<String, String> signed = signer.sign(request.getMethod().name(), sent.getRawPath(), sent.getRawQuery(),
-                    keys, heldBody(exchange), user, route.epoch());
+                    keys, heldBody(exchange), user, route.shardId(), route.epoch());
             ServerHttpRequest signedRequest = request.mutate().headers(headers -> signed.forEach(headers::set)).build();
             return chain.filter(exchange.mutate().request(signedRequest).build());
         });

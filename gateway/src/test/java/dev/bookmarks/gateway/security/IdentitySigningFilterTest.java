@@ -39,7 +39,7 @@ class IdentitySigningFilterTest {
     private static final String BODY = "{\"url\":\"https://example.com/\"}";
 
     private final IdentitySigningFilter filter = new IdentitySigningFilter(new RequestSigner(SECRET, CLOCK));
-    private final RequestVerifier verifier = new RequestVerifier(List.of(SECRET), Duration.ofSeconds(30), CLOCK);
+    private final RequestVerifier verifier = new RequestVerifier(List.of(SECRET), "s-1", Duration.ofSeconds(30), CLOCK);
 
     @Test
     void signsTheUserAndTheEpochOfTheRouteForExactlyTheUrlThatIsSent() {
