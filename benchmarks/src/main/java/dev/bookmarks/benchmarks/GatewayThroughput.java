@@ -53,13 +53,13 @@ public final class GatewayThroughput {
         try (RealRedis redis = RealRedis.startProcess()) {
             int shardPort = LoadRig.freePort();
             Ring ring = Ring.create(Ring.DEFAULT_SLOT_COUNT,
-                    List.of(Shard.active("bench-1", "http://127.0.0.1:" + shardPort, 1)));
+                    List.of(Shard.active(ShardThroughput.SHARD_ID, "http://127.0.0.1:" + shardPort, 1)));
             LoadRig.writeRing(redis, ring);
             Process shard = ShardThroughput.startShard(shardPort, LoadRig.freePort(), data, redis.url(), LOCAL_SECRET,
                     List.of());
             try {
                 SignedShard direct = new SignedShard(shardPort,
-                        new RequestSigner(InternalSecret.parse(LOCAL_SECRET), Clock.systemUTC()), ring.epoch());
+                        new RequestSigner(InternalSecret.parse(LOCAL_SECRET), Clock.systemUTC()), ring.epoch(), data);
                 direct.seed(1000);
                 Path create = LoadRig.createScript(data);
 
@@ -72,10 +72,10 @@ public final class GatewayThroughput {
                     for (int left = warmUpSeconds; left > 0; left -= 4 * slice) {
                         direct.list(slice);
                         gateway.list(slice);
-                        direct.create(slice, create);
+                        direct.create(slice);
                         gateway.create(slice, create);
                     }
-                    straight = new Figures[] {direct.list(runSeconds), direct.create(runSeconds, create)};
+                    straight = new Figures[] {direct.list(runSeconds), direct.create(runSeconds)};
                     viaNative = new Figures[] {gateway.list(runSeconds), gateway.create(runSeconds, create)};
                 } finally {
                     gateway.stop();

@@ -5,8 +5,10 @@ import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.TrustedRingKeys;
 import dev.bookmarks.ring.Ring;
+import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.testing.redis.RealRedis;
 import dev.bookmarks.testing.redis.TestRingKeys;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -66,7 +69,7 @@ final class LoadRig {
      */
     static Figures wrk(URI url, int seconds, Map<String, String> headers, Path script)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("wrk", "-t2", "-c16", "-d" + seconds + "s", "--latency"));
+        List<String> command = new ArrayList<>(List.of("wrk", "-t" + WRK_THREADS, "-c16", "-d" + seconds + "s", "--latency"));
         headers.forEach((name, value) -> {
             command.add("-H");
             command.add(name + ": " + value);
@@ -85,12 +88,69 @@ final class LoadRig {
         return Figures.of(output);
     }
 
-    /** A Lua script for wrk that POSTs one JSON bookmark. */
+    /** The bookmark every benchmark create sends (no quote or backslash: it goes into Lua as it is). */
+    static final String CREATE_BODY = "{\"url\":\"https://example.com/benchmark\",\"title\":\"A benchmark bookmark\","
+            + "\"tags\":[\"bench\",\"java\"],\"notes\":\"written by wrk\"}";
+
+    /** wrk's threads ({@code -t2}): each reads its own file of pre-signed headers. */
+    static final int WRK_THREADS = 2;
+
+    /** A Lua script for wrk that POSTs {@link #CREATE_BODY}. */
     static Path createScript(Path dir) throws IOException {
         return Files.writeString(dir.resolve("create.lua"), "wrk.method = \"POST\"\n"
-                + "wrk.body = '{\"url\":\"https://example.com/benchmark\",\"title\":\"A benchmark bookmark\","
-                + "\"tags\":[\"bench\",\"java\"],\"notes\":\"written by wrk\"}'\n"
+                + "wrk.body = '" + CREATE_BODY + "'\n"
                 + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
+    }
+
+    /**
+     * A Lua script for wrk that sends {@code method} (with {@link #CREATE_BODY} when {@code withBody}) and, on
+     * each request, the next line of its thread's file of pre-signed headers ({@code name-<thread>.txt} in
+     * {@code dir}, lines of {@code timestamp nonce signature}, written by {@link #presign}): a shard accepts each
+     * signature once, and wrk cannot compute an HMAC. When a file runs out the last headers are sent again, which
+     * the shard refuses (401), so the run fails as non-2xx rather than measuring something else.
+     */
+    static Path signedScript(Path dir, String name, String method, boolean withBody) throws IOException {
+        String prefix = dir.resolve(name + "-").toAbsolutePath().toString();
+        if (prefix.contains("\"") || prefix.contains("\\")) {
+            throw new IllegalArgumentException("the directory's name must not need escaping in Lua: " + prefix);
+        }
+        return Files.writeString(dir.resolve(name + ".lua"), "wrk.method = \"" + method + "\"\n"
+                + (withBody ? "wrk.body = '" + CREATE_BODY + "'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
+                        : "")
+                + "local threads = 0\n"
+                + "function setup(thread)\n"
+                + "  thread:set(\"id\", threads)\n"
+                + "  threads = threads + 1\n"
+                + "end\n"
+                + "function init(args)\n"
+                + "  signed = assert(io.open(\"" + prefix + "\" .. id .. \".txt\", \"r\"))\n"
+                + "end\n"
+                + "function request()\n"
+                + "  local line = signed:read(\"*l\")\n"
+                + "  if line then\n"
+                + "    local timestamp, nonce, signature = line:match(\"^(%S+) (%S+) (%S+)$\")\n"
+                + "    wrk.headers[\"" + GatewayHeaders.TIMESTAMP + "\"] = timestamp\n"
+                + "    wrk.headers[\"" + GatewayHeaders.NONCE + "\"] = nonce\n"
+                + "    wrk.headers[\"" + GatewayHeaders.SIGNATURE + "\"] = signature\n"
+                + "  end\n"
+                + "  return wrk.format()\n"
+                + "end\n");
+    }
+
+    /**
+     * Writes {@code perThread} freshly signed headers ({@code sign}, called once per line) for each of the
+     * {@value #WRK_THREADS} threads of a {@link #signedScript} named {@code name}.
+     */
+    static void presign(Path dir, String name, int perThread, Supplier<Map<String, String>> sign) throws IOException {
+        for (int thread = 0; thread < WRK_THREADS; thread++) {
+            try (BufferedWriter out = Files.newBufferedWriter(dir.resolve(name + "-" + thread + ".txt"))) {
+                for (int i = 0; i < perThread; i++) {
+                    Map<String, String> headers = sign.get();
+                    out.write(headers.get(GatewayHeaders.TIMESTAMP) + ' ' + headers.get(GatewayHeaders.NONCE) + ' '
+                            + headers.get(GatewayHeaders.SIGNATURE) + '\n');
+                }
+            }
+        }
     }
 
     /** Starts {@code module}'s executable jar with {@code arguments}, logging to {@code log}. */

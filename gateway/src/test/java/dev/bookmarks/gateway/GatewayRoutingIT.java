@@ -11,6 +11,7 @@ import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
+import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestVerifier;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,8 +102,12 @@ class GatewayRoutingIT {
 
     private GatewayClient client;
     private Ring ring;
-    private final RequestVerifier verifier = new RequestVerifier(List.of(InternalSecret.parse(SECRET)),
-            Duration.ofSeconds(30), Clock.systemUTC());
+    /** What shard s-a and shard s-b would make of the requests they receive. */
+    private final Map<String, RequestVerifier> verifiers = Map.of(
+            "s-a", new RequestVerifier(List.of(InternalSecret.parse(SECRET)), "s-a", Duration.ofSeconds(30),
+                    Clock.systemUTC()),
+            "s-b", new RequestVerifier(List.of(InternalSecret.parse(SECRET)), "s-b", Duration.ofSeconds(30),
+                    Clock.systemUTC()));
 
     @BeforeEach
     void twoShardsOwnTheRing() {
@@ -143,15 +149,19 @@ class GatewayRoutingIT {
                         "X-Bookmarks-User", "mallory",
                         "x-bookmarks-epoch", "999",
                         "X-Bookmarks-Timestamp", "1",
-                        "X-Bookmarks-Signature", "v1=forged"));
+                        "X-Bookmarks-Nonce", "AAAAAAAAAAAAAAAAAAAAAA",
+                        "X-Bookmarks-Signature", "v2=forged"));
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         Received received = shardA.received().get(0);
         assertThat(received.headers(GatewayHeaders.USER)).containsExactly(user);
         assertThat(received.headers(GatewayHeaders.EPOCH)).containsExactly(Long.toString(ring.epoch()));
         assertThat(received.headers(GatewayHeaders.SIGNATURE)).hasSize(1);
+        assertThat(received.headers(GatewayHeaders.NONCE)).hasSize(1).doesNotContain("AAAAAAAAAAAAAAAAAAAAAA");
         assertThat(received.body()).isEqualTo("{\"url\":\"https://example.com\"}");
-        assertThat(verify(received)).isEqualTo(new Verdict.Verified(user, ring.epoch()));
+        assertThat(verify("s-a", received)).isEqualTo(new Verdict.Verified(user, ring.epoch()));
+        assertThat(verify("s-b", received)).as("the signature names the shard it was sent to")
+                .isEqualTo(new Verdict.Refused("the gateway signature does not match this request"));
     }
 
     @Test
@@ -239,16 +249,20 @@ class GatewayRoutingIT {
                 .withState(ShardState.DRAINING), Shard.active("s-b", shardB.url(), 1))));
 
         Reply reply = client.post("/api/users/" + user + "/bookmarks", "{\"url\":\"https://example.org\"}",
-                bearer(client.devToken(user)));
+                GatewayClient.concat(bearer(client.devToken(user)), "Idempotency-Key", "k-421"));
 
         assertThat(reply.status()).as(reply.text()).isEqualTo(200);
         assertThat(reply.header("X-Shard")).isEqualTo("s-b");
         assertThat(reply.header(GatewayHeaders.EPOCH)).isNull();
         assertThat(shardA.received()).hasSize(1);
         assertThat(shardB.received()).hasSize(1);
-        assertThat(verify(shardA.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch()));
-        assertThat(verify(shardB.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch() + 1));
+        assertThat(verify("s-a", shardA.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch()));
+        // Signed again for s-b, with a nonce of its own.
+        assertThat(verify("s-b", shardB.received().get(0))).isEqualTo(new Verdict.Verified(user, before.epoch() + 1));
+        assertThat(shardB.received().get(0).header(GatewayHeaders.NONCE))
+                .isNotEqualTo(shardA.received().get(0).header(GatewayHeaders.NONCE));
         assertThat(shardB.received().get(0).body()).isEqualTo("{\"url\":\"https://example.org\"}");
+        assertThat(shardB.received().get(0).headers("Idempotency-Key")).containsExactly("k-421");
     }
 
     @Test
@@ -363,10 +377,11 @@ class GatewayRoutingIT {
         assertThat(shardB.received()).isEmpty();
     }
 
-    private Verdict verify(Received received) {
-        return verifier.verify(received.method(), received.rawPath(), received.rawQuery(),
-                received.header(GatewayHeaders.USER), received.header(GatewayHeaders.EPOCH),
-                received.header(GatewayHeaders.TIMESTAMP), received.header(GatewayHeaders.SIGNATURE));
+    /** What shard {@code shardId}'s verifier makes of the request as a stub received it (each nonce accepted once). */
+    private Verdict verify(String shardId, Received received) {
+        return verifiers.get(shardId).verify(received.method(), received.rawPath(), received.rawQuery(),
+                received.headers("Idempotency-Key"), BodyDigest.of(received.body().getBytes(StandardCharsets.UTF_8)),
+                received::header);
     }
 
     private static String mint(String key, String subject, Instant issuedAt, Instant expiresAt) {

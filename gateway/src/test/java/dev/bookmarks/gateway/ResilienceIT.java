@@ -12,9 +12,15 @@ import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
+import dev.bookmarks.signing.BodyDigest;
+import dev.bookmarks.signing.InternalSecret;
+import dev.bookmarks.signing.RequestVerifier;
+import dev.bookmarks.signing.RequestVerifier.Verdict;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -60,6 +66,8 @@ import tools.jackson.databind.JsonNode;
         "bookmarks.gateway.resilience.retry.budget-min-per-second=1000"})
 @ActiveProfiles("local")
 class ResilienceIT {
+
+    private static final String LOCAL_SECRET = "local-development-secret-not-for-production";
 
     @RegisterExtension
     static final RealRedisExtension redis = new RealRedisExtension();
@@ -199,6 +207,8 @@ class ResilienceIT {
 
     @Test
     void retriesAPostWithAnIdempotencyKeyAndSendsTheSameBodyAndKey() {
+        RequestVerifier shard = new RequestVerifier(List.of(InternalSecret.parse(LOCAL_SECRET)), "s-a", Duration.ofSeconds(30),
+                Clock.systemUTC());
         shardA.answerNextWith(503, () -> { });
         String[] headers = GatewayClient.concat(bearer(client.devToken(userOfA)), "Idempotency-Key", "k-1");
 
@@ -209,6 +219,12 @@ class ResilienceIT {
         assertThat(shardA.received()).hasSize(2);
         assertThat(shardA.received()).extracting(Received::body).containsOnly("{\"url\":\"https://example.org\"}");
         assertThat(shardA.received()).extracting(r -> r.header("Idempotency-Key")).containsOnly("k-1");
+        // A shard accepts each signature once: the retry is signed again, with a nonce of its own.
+        for (Received attempt : shardA.received()) {
+            assertThat(shard.verify(attempt.method(), attempt.rawPath(), attempt.rawQuery(),
+                    attempt.headers("Idempotency-Key"), BodyDigest.of(attempt.body().getBytes(StandardCharsets.UTF_8)),
+                    attempt::header)).isEqualTo(new Verdict.Verified(userOfA, ring.epoch()));
+        }
     }
 
     @Test

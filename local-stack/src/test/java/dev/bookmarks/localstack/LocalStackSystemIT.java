@@ -3,6 +3,7 @@ package dev.bookmarks.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestSigner;
 import dev.bookmarks.signing.attack.PathAttacks;
@@ -161,7 +162,8 @@ class LocalStackSystemIT {
             URI uri = URI.create("http://127.0.0.1:" + byId.get(routes.get(user)).port() + "/api/users/" + user
                     + "/bookmarks?limit=50");
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT);
-            signer.sign("GET", uri.getRawPath(), uri.getRawQuery(), user, routeEpochs.get(user)).forEach(request::header);
+            signer.sign("GET", uri.getRawPath(), uri.getRawQuery(), List.of(), BodyDigest.EMPTY, user, routes.get(user),
+                    routeEpochs.get(user)).forEach(request::header);
             return send(plain, request);
         }).toList());
         for (int i = 0; i < USERS; i++) {

@@ -15,11 +15,16 @@ public final class GatewayHeaders {
     public static final String EPOCH = "X-Bookmarks-Epoch";
     /** When the gateway signed, Unix milliseconds. */
     public static final String TIMESTAMP = "X-Bookmarks-Timestamp";
-    /** {@code v1=} and the base64url HMAC-SHA256 of the canonical request ({@link RequestSigner}). */
+    /**
+     * 128 random bits, base64url without padding (22 characters), new for every request a gateway sends,
+     * retries included: a shard accepts each nonce once.
+     */
+    public static final String NONCE = "X-Bookmarks-Nonce";
+    /** {@code v2=} and the base64url HMAC-SHA256 of the canonical request ({@link RequestSigner}). */
     public static final String SIGNATURE = "X-Bookmarks-Signature";
 
     /** All of them, for stripping client-sent copies. */
-    public static final List<String> ALL = List.of(USER, EPOCH, TIMESTAMP, SIGNATURE);
+    public static final List<String> ALL = List.of(USER, EPOCH, TIMESTAMP, NONCE, SIGNATURE);
 
     private GatewayHeaders() {
     }

@@ -1,5 +1,6 @@
 package dev.bookmarks.shard.bookmarks;
 
+import dev.bookmarks.shard.security.GatewaySignatureFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -23,8 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class RequestBodies {
 
-    /** The largest body accepted, in bytes (docs/architecture.md, "Limits": 64 KiB). */
-    static final int MAX_BYTES = 64 * 1024;
+    /**
+     * The largest body accepted, in bytes (docs/architecture.md, "Limits": 64 KiB): the signature filter's
+     * limit, which reads every body first.
+     */
+    static final int MAX_BYTES = GatewaySignatureFilter.MAX_BODY_BYTES;
 
     private static final JsonMapper STRICT = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -1,5 +1,6 @@
 package dev.bookmarks.shard.security;
 
+import dev.bookmarks.shard.ShardProperties;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestVerifier;
 import java.time.Clock;
@@ -54,7 +55,7 @@ class TrustConfiguration {
 
     @Bean
     FilterRegistrationBean<GatewaySignatureFilter> gatewaySignatureFilter(TrustProperties properties,
-            Environment environment) {
+            ShardProperties shard, Environment environment) {
         FilterRegistrationBean<GatewaySignatureFilter> registration = new FilterRegistrationBean<>();
         registration.setOrder(ORDER);
         registration.addUrlPatterns("/*");
@@ -73,8 +74,8 @@ class TrustConfiguration {
                     + " with the gateways (at least 32 bytes, for example base64: and openssl rand -base64 32)");
         }
         RequestVerifier verifier = new RequestVerifier(
-                properties.secrets().stream().map(InternalSecret::parse).toList(), properties.window(),
-                Clock.systemUTC());
+                properties.secrets().stream().map(InternalSecret::parse).toList(), shard.id(), properties.window(),
+                properties.rememberedSignatures(), Clock.systemUTC());
         registration.setFilter(new GatewaySignatureFilter(verifier));
         return registration;
     }

@@ -92,7 +92,7 @@ class GatewayTrustIT {
             store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new GatewayClient(port, SECRET, RING.epoch());
+        gateway = new GatewayClient(port, SECRET, "s-1", RING.epoch());
         own = userOwnedBy("s-1");
         foreign = userOwnedBy("s-2");
     }
@@ -114,7 +114,7 @@ class GatewayTrustIT {
 
     @Test
     void refusesASignatureMadeWithAnotherSecretWith401() {
-        GatewayClient impostor = new GatewayClient(port, "another secret that is 32 bytes long", RING.epoch());
+        GatewayClient impostor = new GatewayClient(port, "another secret that is 32 bytes long", "s-1", RING.epoch());
 
         HttpResponse<String> response = impostor.send("GET", "/api/users/" + own + "/bookmarks", own, null);
 
@@ -123,7 +123,7 @@ class GatewayTrustIT {
 
     @Test
     void refusesAnExpiredSignatureWith401() {
-        GatewayClient late = new GatewayClient(port, SECRET, RING.epoch(),
+        GatewayClient late = new GatewayClient(port, SECRET, "s-1", RING.epoch(),
                 Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-61)));
 
         HttpResponse<String> response = late.send("GET", "/api/users/" + own + "/bookmarks", own, null);

@@ -9,6 +9,7 @@ import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.shard.GatewayClient;
+import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestSigner;
 import dev.bookmarks.signing.attack.PathAttacks;
@@ -16,13 +17,13 @@ import dev.bookmarks.signing.attack.RawHttp;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -85,7 +86,7 @@ class HostilePathsIT {
             store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new GatewayClient(port, SECRET, RING.epoch());
+        gateway = new GatewayClient(port, SECRET, "s-1", RING.epoch());
         if (victimsBookmarks() == 0) {
             HttpResponse<String> created = gateway.send("POST", "/api/users/" + VICTIM + "/bookmarks", VICTIM,
                     "{\"url\":\"" + SECRET_URL + "\",\"title\":\"private\"}");
@@ -98,7 +99,7 @@ class HostilePathsIT {
         List<String> targets = PathAttacks.targeting(VICTIM, ATTACKER);
         assertThat(targets).hasSizeGreaterThanOrEqualTo(25);
 
-        List<String> outcomes = attack(targets, (method, target) -> Map.of());
+        List<String> outcomes = attack(targets, (method, target, body) -> Map.of());
 
         assertThat(outcomes).hasSize(2 * targets.size())
                 .allSatisfy(outcome -> assertThat(outcome).matches("(400|401|403|404) .*"));
@@ -111,7 +112,9 @@ class HostilePathsIT {
 
         // The signature covers the raw path exactly as sent: the shard must still refuse what it names.
         List<String> outcomes = attack(PathAttacks.targeting(VICTIM, ATTACKER),
-                (method, target) -> signer.sign(method, target, null, ATTACKER, RING.epoch()));
+                (method, target, body) -> signer.sign(method, target, null, List.of(),
+                        body == null ? BodyDigest.EMPTY : BodyDigest.of(body.getBytes(StandardCharsets.UTF_8)),
+                        ATTACKER, "s-1", RING.epoch()));
 
         assertThat(outcomes).allSatisfy(outcome -> assertThat(outcome).matches("(400|401|403|404) .*"));
         assertThat(victimsBookmarks()).isEqualTo(1);
@@ -132,17 +135,23 @@ class HostilePathsIT {
      * and target; returns "status method target" per request, and fails if any answer carries the victim's
      * bookmark.
      */
-    private List<String> attack(List<String> targets, BiFunction<String, String, Map<String, String>> headers) {
+    private List<String> attack(List<String> targets, Signing headers) {
         List<String> outcomes = new ArrayList<>();
         for (String target : targets) {
             for (String method : List.of("GET", "POST")) {
                 String body = method.equals("POST") ? "{\"url\":\"https://attacker.example/" + outcomes.size() + "\"}" : null;
-                RawHttp.Answer answer = RawHttp.send(port, method, target, headers.apply(method, target), body);
+                RawHttp.Answer answer = RawHttp.send(port, method, target, headers.of(method, target, body), body);
                 assertThat(answer.raw()).as("%s %s", method, target).doesNotContain(SECRET_URL);
                 outcomes.add(answer.status() + " " + method + " " + target);
             }
         }
         return outcomes;
+    }
+
+    /** The headers sent with one attack: none, or a gateway's signature for the attacker. */
+    @FunctionalInterface
+    private interface Signing {
+        Map<String, String> of(String method, String target, String body);
     }
 
     private int victimsBookmarks() {

@@ -16,7 +16,7 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>any copy of the headers only a gateway sets ({@link GatewayHeaders#ALL}: identity, epoch,
- *       timestamp, signature), in any letter case, so that the signing filter's are the only ones;
+ *       timestamp, nonce, signature), in any letter case, so that the signing filter's are the only ones;
  *   <li>hop-by-hop headers (RFC 9110 section 7.6.1), which describe the client's connection and not
  *       the gateway's, and every header the {@code Connection} header names as hop-by-hop;
  *   <li>{@code Authorization}: the shard trusts the gateway's signature, not the user's token, and a

@@ -1,26 +1,37 @@
 package dev.bookmarks.gateway.security;
 
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.routing.ShardRoute;
+import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.RequestSigner;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
  * Signs, for the shard, the user the token proved and the ring epoch the request was routed by
- * ({@link RequestSigner}: HMAC over method, raw path, raw query, user, epoch and time). It runs
- * after the load balancer, when the URL the request will be sent to is final, and signs exactly
- * that URL's path and query as they go on the request line. On a 421 retry it runs again and signs
- * the new epoch.
+ * ({@link RequestSigner}: HMAC over method, raw path, raw query, user, the shard it is sent to, epoch,
+ * time, a fresh nonce, the body's SHA-256 and the {@code Idempotency-Key} lines). It runs after the load balancer, when the URL
+ * the request will be sent to is final, and signs exactly that URL's path and query as they go on the
+ * request line. It runs again for every attempt (a re-send after a 421, a retry after a 503 or a connect
+ * failure) and signs each with a new nonce and, after a 421, the new epoch: a shard accepts a signature once.
+ *
+ * <p>The body it digests is the one held in the exchange ({@code cacheRequestBody}), which is what every
+ * attempt sends: {@code ShardRetryFilter} holds it in front of this filter (at most the 64 KiB the
+ * body-size limit lets through); when no filter has, this one holds it.
  *
  * <p>It never signs a user that the token did not prove: a shard request whose routed user is not
  * the authenticated user is refused with 403 (the security filters should have refused it first).
@@ -31,6 +42,8 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
 
     /** After {@link ReactiveLoadBalancerClientFilter} has replaced {@code lb://} by the shard's address. */
     public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 10;
+
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final RequestSigner signer;
 
@@ -57,9 +70,26 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
         }
         // The form the HTTP client puts on the request line.
         URI sent = URI.create(url.toASCIIString());
-        Map<String, String> signed = signer.sign(exchange.getRequest().getMethod().name(), sent.getRawPath(),
-                sent.getRawQuery(), user, route.epoch());
-        return chain.filter(exchange.mutate().request(request -> request.headers(headers -> signed.forEach(headers::set)))
-                .build());
+        return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
+            List<String> keys = request.getHeaders().getOrEmpty(IDEMPOTENCY_KEY);
+            Map<String, String> signed = signer.sign(request.getMethod().name(), sent.getRawPath(), sent.getRawQuery(),
+                    keys, heldBody(exchange), user, route.shardId(), route.epoch());
+            ServerHttpRequest signedRequest = request.mutate().headers(headers -> signed.forEach(headers::set)).build();
+            return chain.filter(exchange.mutate().request(signedRequest).build());
+        });
+    }
+
+    /**
+     * The digest of the body {@code cacheRequestBody} holds, without consuming it; none is held for an empty
+     * body.
+     */
+    private static BodyDigest heldBody(ServerWebExchange exchange) {
+        DataBuffer held = exchange.getAttribute(CACHED_REQUEST_BODY_ATTR);
+        if (held == null) {
+            return BodyDigest.EMPTY;
+        }
+        try (DataBuffer.ByteBufferIterator buffers = held.readableByteBuffers()) {
+            return BodyDigest.of(buffers);
+        }
     }
 }

@@ -22,6 +22,7 @@ class InternalHeadersFilterTest {
                 .header("X-Bookmarks-User", "mallory")
                 .header("x-bookmarks-epoch", "999")
                 .header("X-BOOKMARKS-TIMESTAMP", "1")
+                .header("x-Bookmarks-Nonce", "AAAAAAAAAAAAAAAAAAAAAA")
                 .header("X-Bookmarks-Signature", "v1=forged", "v1=another")
                 .header("Accept", "application/json"));
 

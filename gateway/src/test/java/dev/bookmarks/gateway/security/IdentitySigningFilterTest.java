@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 import dev.bookmarks.gateway.routing.ShardRoute;
+import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestSigner;
 import dev.bookmarks.signing.RequestVerifier;
 import dev.bookmarks.signing.RequestVerifier.Verdict;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -30,39 +36,87 @@ class IdentitySigningFilterTest {
 
     private static final InternalSecret SECRET = InternalSecret.parse("a-test-secret-of-at-least-32-bytes-long");
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-01T12:00:00Z"), ZoneOffset.UTC);
+    private static final String BODY = "{\"url\":\"https://example.com/\"}";
 
     private final IdentitySigningFilter filter = new IdentitySigningFilter(new RequestSigner(SECRET, CLOCK));
-    private final RequestVerifier verifier = new RequestVerifier(List.of(SECRET), Duration.ofSeconds(30), CLOCK);
+    private final RequestVerifier verifier = new RequestVerifier(List.of(SECRET), "s-1", Duration.ofSeconds(30), CLOCK);
 
     @Test
     void signsTheUserAndTheEpochOfTheRouteForExactlyTheUrlThatIsSent() {
-        MockServerWebExchange exchange = routed("POST", "/api/users/alice/bookmarks?tag=a%20b&limit=5", "alice", 41);
+        MockServerWebExchange exchange = routed("GET", "/api/users/alice/bookmarks?tag=a%20b&limit=5", "alice", 41);
 
-        ServerHttpRequest sent = forward(exchange);
+        Sent sent = forward(exchange);
 
-        Verdict verdict = verify(sent, "POST", "/api/users/alice/bookmarks", "tag=a%20b&limit=5");
+        Verdict verdict = verify(sent, "GET", "/api/users/alice/bookmarks", "tag=a%20b&limit=5", List.of(), "");
         assertThat(verdict).isEqualTo(new Verdict.Verified("alice", 41));
-        assertThat(sent.getHeaders().getFirst(GatewayHeaders.USER)).isEqualTo("alice");
-        assertThat(sent.getHeaders().getFirst(GatewayHeaders.EPOCH)).isEqualTo("41");
+        assertThat(sent.request().getHeaders().getFirst(GatewayHeaders.USER)).isEqualTo("alice");
+        assertThat(sent.request().getHeaders().getFirst(GatewayHeaders.EPOCH)).isEqualTo("41");
     }
 
     @Test
-    void makesASignatureThatFailsForAnotherPathQueryOrMethod() {
-        ServerHttpRequest sent = forward(routed("GET", "/api/users/alice/bookmarks?tag=x", "alice", 3));
+    void signsTheBodyAndTheIdempotencyKeyThatAreSent() {
+        MockServerWebExchange exchange = routed("POST", "/api/users/alice/bookmarks", "alice", 3,
+                MockServerHttpRequest.post("http://gateway.example/api/users/alice/bookmarks")
+                        .header("Idempotency-Key", "k-1").body(BODY));
 
-        assertThat(verify(sent, "GET", "/api/users/bob/bookmarks", "tag=x")).isInstanceOf(Verdict.Refused.class);
-        assertThat(verify(sent, "GET", "/api/users/alice/bookmarks", "tag=y")).isInstanceOf(Verdict.Refused.class);
-        assertThat(verify(sent, "DELETE", "/api/users/alice/bookmarks", "tag=x")).isInstanceOf(Verdict.Refused.class);
+        Sent sent = forward(exchange);
+
+        assertThat(sent.body()).isEqualTo(BODY);
+        assertThat(verify(sent, "POST", "/api/users/alice/bookmarks", null, List.of("k-1"), BODY))
+                .isEqualTo(new Verdict.Verified("alice", 3));
+    }
+
+    @Test
+    void makesASignatureThatFailsForAnotherPathQueryMethodBodyOrKey() {
+        Sent sent = forward(routed("POST", "/api/users/alice/bookmarks?tag=x", "alice", 3,
+                MockServerHttpRequest.post("http://gateway.example/api/users/alice/bookmarks?tag=x")
+                        .header("Idempotency-Key", "k-1").body(BODY)));
+        String path = "/api/users/alice/bookmarks";
+
+        assertThat(verify(sent, "POST", "/api/users/bob/bookmarks", "tag=x", List.of("k-1"), BODY))
+                .isInstanceOf(Verdict.Refused.class);
+        assertThat(verify(sent, "POST", path, "tag=y", List.of("k-1"), BODY)).isInstanceOf(Verdict.Refused.class);
+        assertThat(verify(sent, "PUT", path, "tag=x", List.of("k-1"), BODY)).isInstanceOf(Verdict.Refused.class);
+        assertThat(verify(sent, "POST", path, "tag=x", List.of("k-1"), "{}")).isInstanceOf(Verdict.Refused.class);
+        assertThat(verify(sent, "POST", path, "tag=x", List.of("k-2"), BODY)).isInstanceOf(Verdict.Refused.class);
+        assertThat(verify(sent, "POST", path, "tag=x", List.of(), BODY)).isInstanceOf(Verdict.Refused.class);
+        assertThat(verify(sent, "POST", path, "tag=x", List.of("k-1"), BODY)).isInstanceOf(Verdict.Verified.class);
+    }
+
+    /** What a retry or a re-send after a 421 does: the same exchange through this filter again. */
+    @Test
+    void signsEveryAttemptAgainWithANewNonceAndTheSameHeldBody() {
+        MockServerWebExchange exchange = routed("POST", "/api/users/alice/bookmarks", "alice", 3,
+                MockServerHttpRequest.post("http://gateway.example/api/users/alice/bookmarks")
+                        .header("Idempotency-Key", "k-1").body(BODY));
+        // As ShardRetryFilter does in front of this filter: the body held once for every attempt.
+        ServerWebExchange held = ServerWebExchangeUtils.cacheRequestBody(exchange,
+                request -> Mono.just(exchange.mutate().request(request).build())).block(Duration.ofSeconds(5));
+
+        List<Sent> attempts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            attempts.add(forward(held));
+        }
+
+        assertThat(attempts).extracting(attempt -> attempt.request().getHeaders().getFirst(GatewayHeaders.NONCE))
+                .doesNotHaveDuplicates();
+        assertThat(attempts).extracting(Sent::body).containsOnly(BODY);
+        for (Sent attempt : attempts) {
+            assertThat(verify(attempt, "POST", "/api/users/alice/bookmarks", null, List.of("k-1"), BODY))
+                    .isEqualTo(new Verdict.Verified("alice", 3));
+        }
     }
 
     @Test
     void replacesAnyIdentityHeadersAlreadyOnTheRequest() {
         MockServerWebExchange exchange = routed("GET", "/api/users/alice", "alice", 9,
-                MockServerHttpRequest.get("http://gateway/api/users/alice").header(GatewayHeaders.USER, "mallory"));
+                MockServerHttpRequest.get("http://gateway/api/users/alice").header(GatewayHeaders.USER, "mallory")
+                        .header(GatewayHeaders.NONCE, "AAAAAAAAAAAAAAAAAAAAAA"));
 
-        ServerHttpRequest sent = forward(exchange);
+        ServerHttpRequest sent = forward(exchange).request();
 
         assertThat(sent.getHeaders().get(GatewayHeaders.USER)).containsExactly("alice");
+        assertThat(sent.getHeaders().get(GatewayHeaders.NONCE)).hasSize(1).doesNotContain("AAAAAAAAAAAAAAAAAAAAAA");
     }
 
     @Test
@@ -81,19 +135,24 @@ class IdentitySigningFilterTest {
     void leavesRequestsTheLoadBalancerDidNotRouteAlone() {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/elsewhere"));
 
-        ServerHttpRequest sent = forward(exchange);
+        ServerHttpRequest sent = forward(exchange).request();
 
         assertThat(sent.getHeaders().containsHeader(GatewayHeaders.SIGNATURE)).isFalse();
     }
 
     private static MockServerWebExchange routed(String method, String pathAndQuery, String user, long epoch) {
         return routed(method, pathAndQuery, user, epoch,
-                MockServerHttpRequest.method(org.springframework.http.HttpMethod.valueOf(method),
-                        URI.create("http://gateway.example" + pathAndQuery)));
+                MockServerHttpRequest.method(HttpMethod.valueOf(method), URI.create("http://gateway.example" + pathAndQuery)));
     }
 
     private static MockServerWebExchange routed(String method, String pathAndQuery, String user, long epoch,
             MockServerHttpRequest.BaseBuilder<?> request) {
+        return routed(method, pathAndQuery, user, epoch, request.build());
+    }
+
+    private static MockServerWebExchange routed(String method, String pathAndQuery, String user, long epoch,
+            MockServerHttpRequest request) {
+        assertThat(request.getMethod().name()).isEqualTo(method);
         MockServerWebExchange exchange = MockServerWebExchange.from(request);
         exchange.getAttributes().put(ShardRoute.ATTRIBUTE,
                 new ShardRoute(user, 17, "s-1", URI.create("http://10.0.0.1:8080"), epoch));
@@ -102,19 +161,26 @@ class IdentitySigningFilterTest {
         return exchange;
     }
 
-    private ServerHttpRequest forward(ServerWebExchange exchange) {
-        AtomicReference<ServerWebExchange> seen = new AtomicReference<>();
-        GatewayFilterChain chain = next -> {
-            seen.set(next);
-            return Mono.empty();
-        };
-        filter.filter(exchange, chain).block(Duration.ofSeconds(5));
-        return seen.get().getRequest();
+    /** The request the next filter received, and the body it would send. */
+    private record Sent(ServerHttpRequest request, String body) {
     }
 
-    private Verdict verify(ServerHttpRequest sent, String method, String rawPath, String rawQuery) {
-        return verifier.verify(method, rawPath, rawQuery, sent.getHeaders().getFirst(GatewayHeaders.USER),
-                sent.getHeaders().getFirst(GatewayHeaders.EPOCH), sent.getHeaders().getFirst(GatewayHeaders.TIMESTAMP),
-                sent.getHeaders().getFirst(GatewayHeaders.SIGNATURE));
+    private Sent forward(ServerWebExchange exchange) {
+        AtomicReference<ServerWebExchange> seen = new AtomicReference<>();
+        AtomicReference<String> body = new AtomicReference<>("");
+        GatewayFilterChain chain = next -> {
+            seen.set(next);
+            return DataBufferUtils.join(next.getRequest().getBody()).doOnNext(buffer -> {
+                body.set(buffer.toString(StandardCharsets.UTF_8));
+                DataBufferUtils.release(buffer);
+            }).then();
+        };
+        filter.filter(exchange, chain).block(Duration.ofSeconds(5));
+        return new Sent(seen.get().getRequest(), body.get());
+    }
+
+    private Verdict verify(Sent sent, String method, String rawPath, String rawQuery, List<String> keys, String body) {
+        return verifier.verify(method, rawPath, rawQuery, keys, BodyDigest.of(body.getBytes(StandardCharsets.UTF_8)),
+                name -> sent.request().getHeaders().getFirst(name));
     }
 }
