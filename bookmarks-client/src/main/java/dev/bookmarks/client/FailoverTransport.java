@@ -1,5 +1,6 @@
 package dev.bookmarks.client;
 
+import dev.bookmarks.signing.ApiHeaders;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -82,7 +83,7 @@ final class FailoverTransport {
                 request.header("Authorization", "Bearer " + token);
             }
             if (idempotencyKey != null) {
-                request.header("Idempotency-Key", idempotencyKey);
+                request.header(ApiHeaders.IDEMPOTENCY_KEY, idempotencyKey);
             }
             if (body != null) {
                 request.header("Content-Type", "application/json")

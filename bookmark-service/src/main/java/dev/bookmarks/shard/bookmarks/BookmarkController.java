@@ -2,6 +2,7 @@ package dev.bookmarks.shard.bookmarks;
 
 import dev.bookmarks.ring.UserIds;
 import dev.bookmarks.shard.security.GatewayIdentity;
+import dev.bookmarks.signing.ApiHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -37,7 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 final class BookmarkController {
 
     /** Set on a response that replays the stored answer to an earlier request with the same key. */
-    static final String REPLAYED = "Idempotent-Replayed";
+    static final String REPLAYED = ApiHeaders.IDEMPOTENT_REPLAYED;
 
     private final BookmarkService bookmarks;
     private final PageCursors cursors;

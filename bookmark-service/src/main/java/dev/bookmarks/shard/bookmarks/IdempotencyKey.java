@@ -1,5 +1,6 @@
 package dev.bookmarks.shard.bookmarks;
 
+import dev.bookmarks.signing.ApiHeaders;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,7 +19,7 @@ import java.util.Optional;
 record IdempotencyKey(String value) {
 
     /** The header's name. */
-    static final String HEADER = "Idempotency-Key";
+    static final String HEADER = ApiHeaders.IDEMPOTENCY_KEY;
 
     /** The longest key, in characters. */
     static final int MAX_LENGTH = 255;

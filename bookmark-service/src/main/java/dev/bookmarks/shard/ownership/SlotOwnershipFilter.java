@@ -6,6 +6,7 @@ import dev.bookmarks.ring.Ring;
 import dev.bookmarks.shard.Problems;
 import dev.bookmarks.shard.ShardProperties;
 import dev.bookmarks.shard.security.GatewayIdentity;
+import dev.bookmarks.signing.ApiPaths;
 import dev.bookmarks.signing.GatewayHeaders;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -30,7 +29,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class SlotOwnershipFilter extends OncePerRequestFilter {
 
-    private static final Pattern USER_PATH = Pattern.compile("^/api/users/([^/]*)(/.*)?$");
 
     private final RingWatcher watcher;
     private final String shardId;
@@ -46,15 +44,13 @@ public final class SlotOwnershipFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !USER_PATH.matcher(request.getRequestURI()).matches();
+        return ApiPaths.userSegment(request.getRequestURI()) == null;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Matcher path = USER_PATH.matcher(request.getRequestURI());
-        path.matches();
-        String userId = path.group(1);
+        String userId = ApiPaths.userSegment(request.getRequestURI());
         GatewayIdentity identity = GatewayIdentity.of(request);
         Optional<Ring> ring = watcher.current();
         if (ring.isPresent() && identity != null && identity.epoch() > ring.get().epoch()) {

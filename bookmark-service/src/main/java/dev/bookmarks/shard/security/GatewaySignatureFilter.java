@@ -1,6 +1,8 @@
 package dev.bookmarks.shard.security;
 
 import dev.bookmarks.shard.Problems;
+import dev.bookmarks.signing.ApiHeaders;
+import dev.bookmarks.signing.ApiPaths;
 import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.RequestVerifier;
 import dev.bookmarks.signing.RequestVerifier.Verdict;
@@ -12,8 +14,6 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -33,8 +33,6 @@ public final class GatewaySignatureFilter extends OncePerRequestFilter {
     /** The largest body a shard takes, in bytes: the gateways' limit (64 KiB), so none they forward is refused. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private static final Pattern USER_PATH = Pattern.compile("^/api/users/([^/]*)(/.*)?$");
-    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final RequestVerifier verifier;
 
@@ -56,14 +54,14 @@ public final class GatewaySignatureFilter extends OncePerRequestFilter {
             return;
         }
         Verdict verdict = verifier.verify(request.getMethod(), request.getRequestURI(), request.getQueryString(),
-                Collections.list(request.getHeaders(IDEMPOTENCY_KEY)), BodyDigest.of(body), request::getHeader);
+                Collections.list(request.getHeaders(ApiHeaders.IDEMPOTENCY_KEY)), BodyDigest.of(body), request::getHeader);
         if (verdict instanceof Verdict.Refused refused) {
             Problems.write(response, HttpStatus.UNAUTHORIZED, "Not from a gateway", refused.reason());
             return;
         }
         Verdict.Verified verified = (Verdict.Verified) verdict;
-        Matcher path = USER_PATH.matcher(request.getRequestURI());
-        if (path.matches() && !path.group(1).equals(verified.userId())) {
+        String pathUser = ApiPaths.userSegment(request.getRequestURI());
+        if (pathUser != null && !pathUser.equals(verified.userId())) {
             Problems.write(response, HttpStatus.FORBIDDEN, "Another user's bookmarks",
                     "the gateway vouched for a different user than the one this path names");
             return;
