@@ -4,7 +4,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
@@ -14,28 +13,25 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * meanwhile the watcher's poll carries every change. Once subscribed, the container itself
  * resubscribes after an outage.
  */
-public final class RingChangeSubscription implements SmartLifecycle {
+public final class RingChangeSubscription extends BackgroundTask {
 
     private static final Logger log = LoggerFactory.getLogger(RingChangeSubscription.class);
     private static final long RETRY_SECONDS = 2;
 
     private final RedisMessageListenerContainer container;
-    private volatile ScheduledExecutorService retries;
-    private volatile boolean running;
 
     RingChangeSubscription(RedisMessageListenerContainer container) {
+        super("ring-subscription");
         this.container = container;
     }
 
     @Override
-    public synchronized void start() {
-        retries = BackgroundThreads.single("ring-subscription");
-        running = true;
-        retries.execute(this::subscribe);
+    protected void schedule(ScheduledExecutorService executor) {
+        executor.execute(this::subscribe);
     }
 
     private void subscribe() {
-        if (!running) {
+        if (!isRunning()) {
             return;
         }
         try {
@@ -43,20 +39,13 @@ public final class RingChangeSubscription implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("Cannot subscribe to ring changes yet ({}); polling meanwhile, retrying in {} s",
                     e.getMessage(), RETRY_SECONDS);
-            retries.schedule(this::subscribe, RETRY_SECONDS, TimeUnit.SECONDS);
+            executor().schedule(this::subscribe, RETRY_SECONDS, TimeUnit.SECONDS);
         }
     }
 
     @Override
-    public synchronized void stop() {
-        running = false;
-        retries.shutdownNow();
+    protected void stopped() {
         container.stop();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     /** Whether change announcements are being received now. */

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Keeps an immutable snapshot of the ring in memory and follows Redis: a poll every
@@ -33,25 +32,23 @@ import org.springframework.context.SmartLifecycle;
  * such an episode starts and once when it ends, and keeps polling, so it recovers without a
  * restart.
  */
-public final class RingWatcher implements SmartLifecycle, AutoCloseable {
+public final class RingWatcher extends BackgroundTask {
 
     private static final Logger log = LoggerFactory.getLogger(RingWatcher.class);
 
     private final RingStore store;
     private final Duration pollInterval;
     private final Clock clock;
-    /** Made on each start, so that a stopped watcher (a paused test context, say) starts again. */
-    private volatile ScheduledExecutorService executor;
     private final List<Consumer<Ring>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicReference<CompletableFuture<Optional<Ring>>> pending = new AtomicReference<>();
     private volatile RingStatus status = RingStatus.EMPTY;
-    private volatile boolean running;
     private final AtomicLong signatureFailures = new AtomicLong();
     /** Last ring and signature accepted; touched only on the executor thread. */
     private byte[] lastBytes;
     private byte[] lastSignature;
 
     public RingWatcher(RingStore store, Duration pollInterval, Clock clock) {
+        super("ring-watcher");
         this.store = store;
         this.pollInterval = pollInterval;
         this.clock = clock;
@@ -84,7 +81,7 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
      * announcements costs one read, and every caller still gets a read that began after its call.
      */
     public CompletableFuture<Optional<Ring>> refresh() {
-        if (!running) {
+        if (!isRunning()) {
             return CompletableFuture.completedFuture(current());
         }
         CompletableFuture<Optional<Ring>> next = new CompletableFuture<>();
@@ -93,7 +90,7 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
             return queued;
         }
         try {
-            executor.execute(() -> {
+            executor().execute(() -> {
                 pending.compareAndSet(next, null);
                 poll();
                 next.complete(current());
@@ -106,30 +103,8 @@ public final class RingWatcher implements SmartLifecycle, AutoCloseable {
     }
 
     @Override
-    public synchronized void start() {
-        if (!running) {
-            executor = BackgroundThreads.single("ring-watcher");
-            running = true;
-            executor.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    @Override
-    public void close() {
-        stop();
+    protected void schedule(ScheduledExecutorService executor) {
+        executor.scheduleWithFixedDelay(this::poll, 0, pollInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void poll() {

@@ -1,6 +1,6 @@
 package dev.bookmarks.shardregistry;
 
-import dev.bookmarks.registry.BackgroundThreads;
+import dev.bookmarks.registry.BackgroundTask;
 import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
@@ -16,7 +16,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +26,7 @@ import org.springframework.stereotype.Component;
  * down at start-up does not stop the registry: the attempt repeats until it succeeds.
  */
 @Component
-final class RingBootstrap implements SmartLifecycle {
+final class RingBootstrap extends BackgroundTask {
 
     private static final Logger log = LoggerFactory.getLogger(RingBootstrap.class);
     private static final long RETRY_SECONDS = 2;
@@ -36,10 +35,9 @@ final class RingBootstrap implements SmartLifecycle {
     private final RingWatcher watcher;
     private final BootstrapProperties properties;
     private final RingSigner signer;
-    private volatile ScheduledExecutorService executor;
-    private volatile boolean running;
 
     RingBootstrap(RingStore store, RingWatcher watcher, BootstrapProperties properties, RingSigner signer) {
+        super("ring-bootstrap");
         this.store = store;
         this.signer = signer;
         this.watcher = watcher;
@@ -47,21 +45,8 @@ final class RingBootstrap implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        executor = BackgroundThreads.single("ring-bootstrap");
-        running = true;
+    protected void schedule(ScheduledExecutorService executor) {
         executor.execute(this::attempt);
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        executor.shutdownNow();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     private void attempt() {
@@ -70,8 +55,8 @@ final class RingBootstrap implements SmartLifecycle {
             watcher.refresh();
         } catch (RuntimeException e) {
             log.warn("Could not check the ring in Redis ({}); trying again in {} s", e.getMessage(), RETRY_SECONDS);
-            if (running) {
-                executor.schedule(this::attempt, RETRY_SECONDS, TimeUnit.SECONDS);
+            if (isRunning()) {
+                executor().schedule(this::attempt, RETRY_SECONDS, TimeUnit.SECONDS);
             }
         }
     }
