@@ -43,7 +43,7 @@ class DurabilityIT {
         writeRing(keys, ring);
         Map<String, JsonNode> acknowledged = new LinkedHashMap<>();
         try (ShardProcess shard = new ShardProcess("s-1", data, redis.get().url(), SECRET).start()) {
-            GatewayClient gateway = new GatewayClient(shard.port(), SECRET, "s-1", ring.epoch());
+            ActingGateway gateway = new ActingGateway(shard.port(), SECRET, "s-1", ring.epoch());
             for (int i = 0; i < CREATES; i++) {
                 String user = "user-" + (i % 50);
                 HttpResponse<String> created = gateway.send("POST", "/api/users/" + user + "/bookmarks", user,
@@ -57,7 +57,7 @@ class DurabilityIT {
         }
 
         try (ShardProcess restarted = new ShardProcess("s-1", data, redis.get().url(), SECRET).start()) {
-            GatewayClient gateway = new GatewayClient(restarted.port(), SECRET, "s-1", ring.epoch());
+            ActingGateway gateway = new ActingGateway(restarted.port(), SECRET, "s-1", ring.epoch());
             int present = 0;
             for (Map.Entry<String, JsonNode> entry : acknowledged.entrySet()) {
                 String user = entry.getKey().substring(0, entry.getKey().indexOf('/'));

@@ -52,7 +52,7 @@ class ReadinessIT {
     }
 
     private static int status(String url) {
-        return GatewayClient.send(HttpRequest.newBuilder(URI.create(url)).build()).statusCode();
+        return ActingGateway.send(HttpRequest.newBuilder(URI.create(url)).build()).statusCode();
     }
 
     private static int managementPort(ConfigurableApplicationContext context) {

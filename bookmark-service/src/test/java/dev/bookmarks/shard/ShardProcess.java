@@ -83,7 +83,7 @@ public final class ShardProcess implements AutoCloseable {
 
     private boolean answers(String path, int status) {
         try {
-            return GatewayClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+            return ActingGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
                     .timeout(Duration.ofSeconds(2)).build()).statusCode() == status;
         } catch (RuntimeException notListeningYet) {
             return false;
@@ -92,7 +92,7 @@ public final class ShardProcess implements AutoCloseable {
 
     private boolean shardEndpointNamesThisShard() {
         try {
-            return GatewayClient.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+            return ActingGateway.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
                     + "/actuator/shard")).header("Authorization", TestOperator.authorization())
                     .timeout(Duration.ofSeconds(2)).build()).body().contains(identity);
         } catch (RuntimeException notListeningYet) {

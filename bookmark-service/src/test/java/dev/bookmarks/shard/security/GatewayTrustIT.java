@@ -9,7 +9,7 @@ import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
-import dev.bookmarks.shard.GatewayClient;
+import dev.bookmarks.shard.ActingGateway;
 import dev.bookmarks.shard.TestOperator;
 import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.testing.redis.RealRedisExtension;
@@ -82,7 +82,7 @@ class GatewayTrustIT {
     @Autowired
     Heartbeats heartbeats;
 
-    private GatewayClient gateway;
+    private ActingGateway gateway;
     private String own;
     private String foreign;
 
@@ -92,7 +92,7 @@ class GatewayTrustIT {
             store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new GatewayClient(port, SECRET, "s-1", RING.epoch());
+        gateway = new ActingGateway(port, SECRET, "s-1", RING.epoch());
         own = userOwnedBy("s-1");
         foreign = userOwnedBy("s-2");
     }
@@ -106,7 +106,7 @@ class GatewayTrustIT {
 
     @Test
     void refusesARequestWithoutASignatureWith401() {
-        HttpResponse<String> response = GatewayClient.send(HttpRequest.newBuilder(
+        HttpResponse<String> response = ActingGateway.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/api/users/" + own + "/bookmarks")).GET().build());
 
         assertProblem(response, 401, "the request carries no gateway signature");
@@ -114,7 +114,7 @@ class GatewayTrustIT {
 
     @Test
     void refusesASignatureMadeWithAnotherSecretWith401() {
-        GatewayClient impostor = new GatewayClient(port, "another secret that is 32 bytes long", "s-1", RING.epoch());
+        ActingGateway impostor = new ActingGateway(port, "another secret that is 32 bytes long", "s-1", RING.epoch());
 
         HttpResponse<String> response = impostor.send("GET", "/api/users/" + own + "/bookmarks", own, null);
 
@@ -123,7 +123,7 @@ class GatewayTrustIT {
 
     @Test
     void refusesAnExpiredSignatureWith401() {
-        GatewayClient late = new GatewayClient(port, SECRET, "s-1", RING.epoch(),
+        ActingGateway late = new ActingGateway(port, SECRET, "s-1", RING.epoch(),
                 Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-61)));
 
         HttpResponse<String> response = late.send("GET", "/api/users/" + own + "/bookmarks", own, null);
@@ -191,7 +191,7 @@ class GatewayTrustIT {
         assertThat(shard.get("shardId").asString()).isEqualTo("s-1");
         assertThat(shard.get("epoch").asLong()).isEqualTo(RING.epoch());
         assertThat(shard.get("slotsOwned").asInt()).isEqualTo(RING.slotsOwnedBy("s-1"));
-        assertThat(GatewayClient.send(HttpRequest.newBuilder(URI.create(
+        assertThat(ActingGateway.send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + managementPort + "/actuator/health/readiness")).build()).statusCode())
                 .isEqualTo(200);
         Heartbeats.Liveness live = await().atMost(Duration.ofSeconds(30))
@@ -200,7 +200,7 @@ class GatewayTrustIT {
     }
 
     private JsonNode shard() {
-        return json(GatewayClient.send(HttpRequest.newBuilder(
+        return json(ActingGateway.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + managementPort + "/actuator/shard"))
                 .header("Authorization", TestOperator.authorization()).build()));
     }
@@ -208,7 +208,7 @@ class GatewayTrustIT {
     private HttpResponse<String> replay(String path, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
         headers.forEach(request::header);
-        return GatewayClient.send(request.build());
+        return ActingGateway.send(request.build());
     }
 
     private static String userOwnedBy(String shardId) {

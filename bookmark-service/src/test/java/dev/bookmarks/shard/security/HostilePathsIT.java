@@ -8,7 +8,7 @@ import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
-import dev.bookmarks.shard.GatewayClient;
+import dev.bookmarks.shard.ActingGateway;
 import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestSigner;
@@ -78,7 +78,7 @@ class HostilePathsIT {
     @Autowired
     RingWatcher watcher;
 
-    private GatewayClient gateway;
+    private ActingGateway gateway;
 
     @BeforeEach
     void theVictimHasABookmark() {
@@ -86,7 +86,7 @@ class HostilePathsIT {
             store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new GatewayClient(port, SECRET, "s-1", RING.epoch());
+        gateway = new ActingGateway(port, SECRET, "s-1", RING.epoch());
         if (victimsBookmarks() == 0) {
             HttpResponse<String> created = gateway.send("POST", "/api/users/" + VICTIM + "/bookmarks", VICTIM,
                     "{\"url\":\"" + SECRET_URL + "\",\"title\":\"private\"}");

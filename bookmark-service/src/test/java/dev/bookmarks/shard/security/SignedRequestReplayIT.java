@@ -8,7 +8,7 @@ import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
-import dev.bookmarks.shard.GatewayClient;
+import dev.bookmarks.shard.ActingGateway;
 import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.signing.InternalSecret;
@@ -79,7 +79,7 @@ class SignedRequestReplayIT {
     @Autowired
     RingWatcher watcher;
 
-    private GatewayClient gateway;
+    private ActingGateway gateway;
     private final RequestSigner signer = new RequestSigner(InternalSecret.parse(SECRET), Clock.systemUTC());
 
     @BeforeEach
@@ -88,7 +88,7 @@ class SignedRequestReplayIT {
             store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new GatewayClient(port, SECRET, "s-1", RING.epoch());
+        gateway = new ActingGateway(port, SECRET, "s-1", RING.epoch());
     }
 
     @Test
@@ -178,7 +178,7 @@ class SignedRequestReplayIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path(user))).GET();
         Map.of(GatewayHeaders.USER, user, GatewayHeaders.EPOCH, Long.toString(RING.epoch()),
                 GatewayHeaders.TIMESTAMP, Long.toString(now), GatewayHeaders.SIGNATURE, v1).forEach(request::header);
-        HttpResponse<String> response = GatewayClient.send(request.build());
+        HttpResponse<String> response = ActingGateway.send(request.build());
 
         assertProblem(response, 401, "the gateway signature is not version v2, the only version this shard accepts");
     }
@@ -187,10 +187,10 @@ class SignedRequestReplayIT {
     void aBodyOverTheLimitIsRefusedWith413WhetherItsLengthIsDeclaredOrNot() {
         byte[] large = bookmark("https://example.com/" + "a".repeat(70_000)).getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<String> declared = GatewayClient.send(HttpRequest.newBuilder(uri(path("large")))
+        HttpResponse<String> declared = ActingGateway.send(HttpRequest.newBuilder(uri(path("large")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(large)).build());
-        HttpResponse<String> chunked = GatewayClient.send(HttpRequest.newBuilder(uri(path("large")))
+        HttpResponse<String> chunked = ActingGateway.send(HttpRequest.newBuilder(uri(path("large")))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(large))).build());
 
@@ -207,7 +207,7 @@ class SignedRequestReplayIT {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
-        return GatewayClient.send(request.build());
+        return ActingGateway.send(request.build());
     }
 
     private int bookmarksOf(String user) {

@@ -15,8 +15,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Calls a shard as a gateway would: every request signed for a user, for that shard, at a ring epoch. */
-public final class GatewayClient {
+/**
+ * Calls a shard as a gateway would: every request signed for a user, for that shard, at a ring epoch. (The
+ * gateway module's tests have a {@code GatewayClient} of their own, a client of a real gateway.)
+ */
+public final class ActingGateway {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -25,11 +28,11 @@ public final class GatewayClient {
     private final String shardId;
     private final long epoch;
 
-    public GatewayClient(int port, String secret, String shardId, long epoch) {
+    public ActingGateway(int port, String secret, String shardId, long epoch) {
         this(port, secret, shardId, epoch, Clock.systemUTC());
     }
 
-    public GatewayClient(int port, String secret, String shardId, long epoch, Clock clock) {
+    public ActingGateway(int port, String secret, String shardId, long epoch, Clock clock) {
         this.base = "http://127.0.0.1:" + port;
         this.signer = new RequestSigner(InternalSecret.parse(secret), clock);
         this.shardId = shardId;
