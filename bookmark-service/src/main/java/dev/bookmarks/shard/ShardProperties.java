@@ -1,5 +1,6 @@
 package dev.bookmarks.shard;
 
+import dev.bookmarks.config.Ranges;
 import dev.bookmarks.ring.Shard;
 import java.net.URI;
 import java.time.Duration;
@@ -32,7 +33,7 @@ public record ShardProperties(String id, URI url, String dataDir, @DefaultValue(
                     + " shard at, for example http://10.0.0.5:8080");
         }
         Shard.parseUrl(url.toString());
-        requireRange("bookmarks.shard.counts-max-age", countsMaxAge, Duration.ofSeconds(1), Duration.ofHours(1));
+        Ranges.require("bookmarks.shard.counts-max-age", countsMaxAge, Duration.ofSeconds(1), Duration.ofHours(1));
     }
 
     /**
@@ -48,16 +49,10 @@ public record ShardProperties(String id, URI url, String dataDir, @DefaultValue(
             @DefaultValue("1s") Duration noRingRetryAfter) {
 
         public Ownership {
-            requireRange("bookmarks.shard.ownership.refresh-wait", refreshWait, Duration.ofMillis(10),
+            Ranges.require("bookmarks.shard.ownership.refresh-wait", refreshWait, Duration.ofMillis(10),
                     Duration.ofSeconds(5));
-            requireRange("bookmarks.shard.ownership.no-ring-retry-after", noRingRetryAfter, Duration.ofSeconds(1),
+            Ranges.require("bookmarks.shard.ownership.no-ring-retry-after", noRingRetryAfter, Duration.ofSeconds(1),
                     Duration.ofSeconds(60));
-        }
-    }
-
-    private static void requireRange(String name, Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
         }
     }
 }

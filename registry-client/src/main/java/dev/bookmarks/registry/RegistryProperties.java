@@ -1,5 +1,6 @@
 package dev.bookmarks.registry;
 
+import dev.bookmarks.config.Ranges;
 import java.time.Duration;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -31,8 +32,8 @@ public record RegistryProperties(
             throw new IllegalArgumentException(
                     "bookmarks.registry.key-prefix must match " + KEY_PREFIX_PATTERN + ": " + keyPrefix);
         }
-        requireRange("bookmarks.registry.poll-interval", pollInterval, Duration.ofMillis(100), Duration.ofSeconds(60));
-        requireRange("bookmarks.registry.heartbeat-ttl", heartbeatTtl, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        Ranges.require("bookmarks.registry.poll-interval", pollInterval, Duration.ofMillis(100), Duration.ofSeconds(60));
+        Ranges.require("bookmarks.registry.heartbeat-ttl", heartbeatTtl, Duration.ofSeconds(1), Duration.ofMinutes(5));
     }
 
     /** The defaults, for code that builds a client without Spring's binder. */
@@ -40,9 +41,4 @@ public record RegistryProperties(
         return new RegistryProperties("bookmarks", Duration.ofSeconds(2), true, Duration.ofSeconds(10));
     }
 
-    private static void requireRange(String name, Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
-        }
-    }
 }

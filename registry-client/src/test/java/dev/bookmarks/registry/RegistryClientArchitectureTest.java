@@ -12,7 +12,7 @@ class RegistryClientArchitectureTest {
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("dev.bookmarks.registry", "dev.bookmarks.localprofile");
+            .importPackages("dev.bookmarks.registry", "dev.bookmarks.localprofile", "dev.bookmarks.config");
 
     @Test
     void hasNoPackageCycles() {
