@@ -1,6 +1,0 @@
-package dev.bookmarks.shard.bookmarks;
-
-/** The API contracts once more, with the shard configured for PostgreSQL. */
-class PostgresBookmarkApiIT extends PostgresShard implements BookmarkApiContract, RefusedWritesContract,
-        IdempotencyContract {
-}
