@@ -108,7 +108,8 @@ final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
     /** The route of an attempt that a shard answered with 421, else null. */
     private static ShardRoute misdirected(ServerWebExchange exchange) {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        return ShardExchange.isShardAnswer(exchange) && MISDIRECTED.equals(status) ? ShardExchange.route(exchange) : null;
+        boolean fromShard = ShardExchange.isShardAnswer(exchange);
+        return fromShard && MISDIRECTED.equals(status) ? ShardExchange.route(exchange) : null;
     }
 
     private Mono<Void> refreshRing() {

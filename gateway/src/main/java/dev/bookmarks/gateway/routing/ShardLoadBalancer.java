@@ -28,7 +28,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>The lookup reads the ring snapshot the {@code RingWatcher} holds (a volatile read) and two
  * array indexes; it takes no lock and makes no Redis call. The choice is recorded in the request's
- * attributes as a {@link ShardRoute} ({@link ShardExchange#route}), so that the request is signed with the epoch it was routed by.
+ * attributes as a {@link ShardRoute} ({@link ShardExchange#route}), so that the request is signed
+ * with the epoch it was routed by.
  *
  * <p>Refusals are errors carrying a problem: 400 for an invalid user ID, 503 with
  * {@code Retry-After} before any ring has been loaded.
