@@ -1,7 +1,8 @@
 package dev.bookmarks.gateway;
 
 import dev.bookmarks.gateway.resilience.ShardFailures;
-import dev.bookmarks.gateway.routing.ShardRoute;
+import dev.bookmarks.gateway.exchange.ShardExchange;
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.webflux.error.ErrorWebExceptionHandler;
@@ -30,7 +31,7 @@ import reactor.core.publisher.Mono;
 public final class ProblemErrorHandler implements ErrorWebExceptionHandler, Ordered {
 
     /** Before Spring Boot's {@code DefaultErrorWebExceptionHandler}, which is at -1. */
-    public static final int ORDER = -2;
+    public static final int ORDER = GatewayFilterOrder.PROBLEM_ERROR_HANDLER;
 
     private static final Logger log = LoggerFactory.getLogger(ProblemErrorHandler.class);
 
@@ -53,7 +54,7 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler, Orde
         if (error instanceof ErrorResponse response) {
             return Problems.write(exchange, response.getStatusCode(), response.getHeaders(), response.getBody());
         }
-        ShardRoute route = ShardRoute.of(exchange);
+        ShardRoute route = ShardExchange.route(exchange);
         String shard = route == null ? "the shard" : "shard " + route.shardId() + " at " + route.url();
         if (ShardFailures.isConnectFailure(error)) {
             log.warn("Cannot connect to {}: {}", shard, error.toString());

@@ -3,39 +3,19 @@ package dev.bookmarks.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.signing.attack.RawHttp;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /** One client address over its rate gets 429 before any token is looked at (1 request/s, burst 3 here). */
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
+@TestPropertySource(properties = {
         "bookmarks.gateway.limits.connections.per-address-rate=1",
         "bookmarks.gateway.limits.connections.per-address-burst=3"})
 @ActiveProfiles("local")
-class ClientAddressLimitIT {
-
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
-    @DynamicPropertySource
-    static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-    }
-
-    @LocalServerPort
-    int port;
+class ClientAddressLimitIT extends GatewayIntegrationBase {
 
     @Test
     void anAddressOverItsRateIsAnswered429BeforeAuthentication() {

@@ -3,11 +3,7 @@ package dev.bookmarks.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bookmarks.ring.Shard;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.signing.attack.RawHttp;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,16 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Slow clients cannot hold a gateway's connections: a connection that has not delivered a request head within
@@ -36,44 +26,19 @@ import org.springframework.test.context.DynamicPropertySource;
  * connection is closed at once, so the bound holds while slow clients are connected and frees once they are
  * gone.
  */
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
+@TestPropertySource(properties = {
         "bookmarks.gateway.limits.rate-limit.enabled=false",
-        "bookmarks.registry.poll-interval=200ms",
         "server.netty.idle-timeout=2s",
         "bookmarks.gateway.limits.connections.max-connections=4"})
 @ActiveProfiles("local")
-class ConnectionLimitsIT {
+class ConnectionLimitsIT extends GatewayIntegrationBase {
 
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
+    @AutoClose
     static final StubShard shard = StubShard.start("s-a");
-
-    @DynamicPropertySource
-    static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-    }
-
-    @AfterAll
-    static void stopShard() {
-        shard.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     @Test
     void slowClientsAreClosedAndCannotHoldTheConnectionsOthersNeed() throws Exception {
-        TestRings.publish(store, watcher, List.of(Shard.active("s-a", shard.url(), 1)));
+        publishRing(shard);
         String token = "Bearer " + new GatewayClient(port).devToken("alice");
         List<Socket> slow = new ArrayList<>();
         try {

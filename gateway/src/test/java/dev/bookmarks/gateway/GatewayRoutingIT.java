@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.gateway.GatewayClient.Reply;
 import dev.bookmarks.gateway.StubShard.Received;
-import dev.bookmarks.registry.Heartbeats;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
@@ -16,7 +13,6 @@ import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestVerifier;
 import dev.bookmarks.signing.RequestVerifier.Verdict;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -26,15 +22,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.cloud.gateway.actuate.AbstractGatewayControllerEndpoint;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -43,59 +34,24 @@ import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * One gateway (local profile) in front of two stub shards, with the ring in a real Redis.
  */
-// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
-// idle context of an earlier class shares the JVM's Netty resources with the next one.
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@TestPropertySource(properties = {
         GatewayClient.OPERATOR_NAME_PROPERTY, GatewayClient.OPERATOR_PASSWORD_PROPERTY,
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
-        "bookmarks.registry.poll-interval=200ms",
         "spring.cloud.gateway.server.webflux.httpclient.connect-timeout=500"})
 @ActiveProfiles("local")
-class GatewayRoutingIT {
+class GatewayRoutingIT extends GatewayIntegrationBase {
 
-    private static final String SECRET = "local-development-secret-not-for-production";
     private static final String DEV_TOKEN_KEY = "local-development-token-key-not-for-production";
 
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
+    @AutoClose
     static final StubShard shardA = StubShard.start("s-a");
+    @AutoClose
     static final StubShard shardB = StubShard.start("s-b");
-
-    @DynamicPropertySource
-    static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-    }
-
-    @AfterAll
-    static void stopShards() {
-        shardA.close();
-        shardB.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @LocalManagementPort
-    int managementPort;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
-
-    @Autowired
-    Heartbeats heartbeats;
 
     @Autowired
     ApplicationContext context;
@@ -104,16 +60,15 @@ class GatewayRoutingIT {
     private Ring ring;
     /** What shard s-a and shard s-b would make of the requests they receive. */
     private final Map<String, RequestVerifier> verifiers = Map.of(
-            "s-a", new RequestVerifier(List.of(InternalSecret.parse(SECRET)), "s-a", Duration.ofSeconds(30),
+            "s-a", new RequestVerifier(List.of(InternalSecret.parse(LOCAL_SECRET)), "s-a", Duration.ofSeconds(30),
                     Clock.systemUTC()),
-            "s-b", new RequestVerifier(List.of(InternalSecret.parse(SECRET)), "s-b", Duration.ofSeconds(30),
+            "s-b", new RequestVerifier(List.of(InternalSecret.parse(LOCAL_SECRET)), "s-b", Duration.ofSeconds(30),
                     Clock.systemUTC()));
 
     @BeforeEach
     void twoShardsOwnTheRing() {
         client = new GatewayClient(port);
-        ring = TestRings.publish(store, watcher,
-                List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1)));
+        ring = publishRing(shardA, shardB);
         shardA.reset();
         shardB.reset();
     }

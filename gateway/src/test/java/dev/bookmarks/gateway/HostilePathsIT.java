@@ -2,74 +2,39 @@ package dev.bookmarks.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
-import dev.bookmarks.ring.Shard;
 import dev.bookmarks.signing.attack.PathAttacks;
 import dev.bookmarks.signing.attack.RawHttp;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * Every spelling of another user's path ({@link PathAttacks}) against a real gateway, sent byte for byte,
  * without a token and with the attacker's own valid token: each is 400, 401, 403 or 404, and nothing reaches
  * the shard (the stub shard that owns every user records what it receives).
  */
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
-        "bookmarks.gateway.limits.rate-limit.enabled=false",
-        "bookmarks.registry.poll-interval=200ms"})
+@TestPropertySource(properties = {
+        "bookmarks.gateway.limits.rate-limit.enabled=false"})
 @ActiveProfiles("local")
-class HostilePathsIT {
+class HostilePathsIT extends GatewayIntegrationBase {
 
     private static final String VICTIM = "alice";
     private static final String ATTACKER = "mallory";
 
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
+    @AutoClose
     static final StubShard shard = StubShard.start("s-a");
-
-    @DynamicPropertySource
-    static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-    }
-
-    @AfterAll
-    static void stopShard() {
-        shard.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     private GatewayClient client;
 
     @BeforeEach
     void oneShardOwnsEveryone() {
         client = new GatewayClient(port);
-        TestRings.publish(store, watcher, List.of(Shard.active("s-a", shard.url(), 1)));
+        publishRing(shard);
         shard.reset();
     }
 

@@ -2,82 +2,40 @@ package dev.bookmarks.gateway;
 
 import static dev.bookmarks.gateway.GatewayClient.bearer;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.gateway.GatewayClient.Reply;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
-import dev.bookmarks.ring.Ring;
-import dev.bookmarks.ring.Shard;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 
 /** Request size limits: 413 for a body over 64 KiB, declared or chunked; 431 for a huge header section. */
-// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
-// idle context of an earlier class shares the JVM's Netty resources with the next one.
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
-        "bookmarks.registry.key-prefix=limits-it",
-        "bookmarks.registry.poll-interval=200ms"})
+@TestPropertySource(properties = {
+        "bookmarks.registry.key-prefix=limits-it"})
 @ActiveProfiles("local")
-class LimitsIT {
+class LimitsIT extends GatewayIntegrationBase {
 
     private static final int LIMIT = 64 * 1024;
 
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
+    @AutoClose
     static final StubShard shard = StubShard.start("s-1");
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-    }
-
-    @AfterAll
-    static void stopShard() {
-        shard.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     private GatewayClient client;
     private String token;
 
     @BeforeEach
     void oneShardOwnsTheRing() {
-        if (store.read().isEmpty()) {
-            store.compareAndSet(0, Ring.create(1024, List.of(Shard.active("s-1", shard.url(), 1))), TestRings.SIGNER);
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.current().isPresent());
+        publishFirstRing(shard);
         client = new GatewayClient(port);
         token = client.post("/auth/dev-token", "{\"userId\":\"alice\"}").json().get("token").asString();
         shard.reset();

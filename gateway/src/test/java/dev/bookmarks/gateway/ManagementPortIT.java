@@ -56,15 +56,9 @@ class ManagementPortIT extends ManagementPortContract {
     @LocalManagementPort
     int managementPort;
 
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
-
     /** A ring, so that health is UP and the route endpoint has something to show. */
     @BeforeEach
-    void aRingIsLoaded() {
+    void aRingIsLoaded(@Autowired RingStore store, @Autowired RingWatcher watcher) {
         if (watcher.current().isEmpty()) {
             TestRings.publish(store, watcher, List.of(Shard.active("s-a", "http://127.0.0.1:9", 1)));
         }

@@ -9,11 +9,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.sun.net.httpserver.HttpServer;
 import dev.bookmarks.gateway.GatewayClient.Reply;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import dev.bookmarks.testing.redis.TestRingKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,59 +27,48 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * A gateway outside the local profile: tokens come from an issuer whose JWK set is served by a stub,
  * and nothing of the local profile exists. Also: what start-up refuses.
  */
-// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
-// idle context of an earlier class shares the JVM's Netty resources with the next one.
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
-        "bookmarks.registry.poll-interval=200ms",
+@TestPropertySource(properties = {
         "bookmarks.registry.key-prefix=production-it",
         "spring.security.oauth2.resourceserver.jwt.issuer-uri=" + ProductionProfileIT.ISSUER,
         "spring.security.oauth2.resourceserver.jwt.audiences=bookmarks",
         "bookmarks.gateway.internal-secret=base64:c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldC0xMjM0"})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ProductionProfileIT {
+class ProductionProfileIT extends GatewayIntegrationBase {
 
     private static final String KEY_ID = "issuer-key-1";
     /** How often the gateway fetched the issuer's JWK set. */
     static final java.util.concurrent.atomic.AtomicInteger JWK_SET_FETCHES = new java.util.concurrent.atomic.AtomicInteger();
     static final String ISSUER = "https://issuer.example";
 
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
     static final KeyPair issuerKey = rsaKeyPair();
     static final KeyPair strangerKey = rsaKeyPair();
     static final HttpServer issuer = jwkSetServer((RSAPublicKey) issuerKey.getPublic());
+
+    @AutoClose
     static final StubShard shard = StubShard.start("s-1");
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
         registry.add("bookmarks.registry.ring-signing.trusted-keys", () -> TestRingKeys.PUBLIC_KEY);
         registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", ProductionProfileIT::jwkSetUri);
     }
@@ -90,17 +76,7 @@ class ProductionProfileIT {
     @AfterAll
     static void stopServers() {
         issuer.stop(0);
-        shard.close();
     }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     @Test
     @Order(1)

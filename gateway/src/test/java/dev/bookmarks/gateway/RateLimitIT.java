@@ -5,40 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.gateway.GatewayClient.Reply;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
-import dev.bookmarks.ring.Ring;
-import dev.bookmarks.ring.Shard;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The per-user rate limit, a token bucket in a real Redis process (1 token/s, burst 3 here), and what
  * happens when that Redis dies: the gateway keeps routing, unlimited (fail-open).
  */
-// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
-// idle context of an earlier class shares the JVM's Netty resources with the next one.
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
-        "bookmarks.registry.poll-interval=200ms",
+@TestPropertySource(properties = {
         "bookmarks.gateway.limits.rate-limit.replenish-rate=1",
         "bookmarks.gateway.limits.rate-limit.burst-capacity=3",
         // The bucket is under test, not the timeout: a first Redis call slower than the default
@@ -46,40 +29,17 @@ import org.springframework.test.context.DynamicPropertySource;
         "bookmarks.gateway.limits.rate-limit.redis-timeout=2s"})
 @ActiveProfiles("local")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RateLimitIT {
+@GatewayIntegrationBase.KillableRedis
+class RateLimitIT extends GatewayIntegrationBase {
 
-    @RegisterExtension
-    static final RealRedisExtension redis = RealRedisExtension.process();
-
+    @AutoClose
     static final StubShard shard = StubShard.start("s-1");
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-    }
-
-    @AfterAll
-    static void stopShard() {
-        shard.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     private GatewayClient client;
 
     @BeforeEach
     void oneShardOwnsTheRing() {
-        if (store.read().isEmpty()) {
-            store.compareAndSet(0, Ring.create(1024, List.of(Shard.active("s-1", shard.url(), 1))), TestRings.SIGNER);
-        }
-        await().atMost(Duration.ofSeconds(10)).until(() -> watcher.current().isPresent());
+        publishFirstRing(shard);
         client = new GatewayClient(port);
         shard.reset();
     }

@@ -7,16 +7,12 @@ import static org.awaitility.Awaitility.await;
 import dev.bookmarks.gateway.GatewayClient.Reply;
 import dev.bookmarks.gateway.StubShard.Received;
 import dev.bookmarks.gateway.resilience.ShardCircuitBreakers;
-import dev.bookmarks.registry.Heartbeats;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.InternalSecret;
 import dev.bookmarks.signing.RequestVerifier;
 import dev.bookmarks.signing.RequestVerifier.Verdict;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -24,18 +20,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,14 +34,8 @@ import tools.jackson.databind.JsonNode;
  * request on a busy machine (tens of ms idle), so "open" never depends on the machine's speed. The
  * retry budget is large enough not to interfere ({@link RetryBudgetIT} tests it).
  */
-// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
-// idle context of an earlier class shares the JVM's Netty resources with the next one.
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+@TestPropertySource(properties = {
         GatewayClient.OPERATOR_NAME_PROPERTY, GatewayClient.OPERATOR_PASSWORD_PROPERTY,
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
-        "bookmarks.registry.poll-interval=200ms",
         "bookmarks.gateway.limits.rate-limit.enabled=false",
         "spring.cloud.gateway.server.webflux.httpclient.connect-timeout=500",
         "bookmarks.gateway.resilience.circuit-breaker.sliding-window-size=4",
@@ -65,44 +49,15 @@ import tools.jackson.databind.JsonNode;
         "bookmarks.gateway.resilience.retry.backoff-max=5ms",
         "bookmarks.gateway.resilience.retry.budget-min-per-second=1000"})
 @ActiveProfiles("local")
-class ResilienceIT {
+class ResilienceIT extends GatewayIntegrationBase {
 
-    private static final String LOCAL_SECRET = "local-development-secret-not-for-production";
-
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
+    @AutoClose
     static final StubShard shardA = StubShard.start("s-a");
+    @AutoClose
     static final StubShard shardB = StubShard.start("s-b");
-
-    @DynamicPropertySource
-    static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-    }
-
-    @AfterAll
-    static void stopShards() {
-        shardA.close();
-        shardB.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @LocalManagementPort
-    int managementPort;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     @Autowired
     ShardCircuitBreakers breakers;
-
-    @Autowired
-    Heartbeats heartbeats;
 
     private GatewayClient client;
     private Ring ring;
@@ -112,8 +67,7 @@ class ResilienceIT {
     @BeforeEach
     void twoShardsOwnTheRing() {
         client = new GatewayClient(port);
-        ring = TestRings.publish(store, watcher,
-                List.of(Shard.active("s-a", shardA.url(), 1), Shard.active("s-b", shardB.url(), 1)));
+        ring = publishRing(shardA, shardB);
         userOfA = TestRings.usersOf(ring, "s-a", 1).get(0);
         userOfB = TestRings.usersOf(ring, "s-b", 1).get(0);
         breakers.registry().getAllCircuitBreakers().forEach(CircuitBreaker::reset);

@@ -5,37 +5,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.gateway.GatewayClient.Reply;
-import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingStore.WriteResult;
-import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
-import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * The retry budget under a shard that keeps answering 503: extra attempts stay near 20% of requests
  * (plus the per-second minimum). The breaker is kept closed (it would need 100000 calls) so that the
  * budget alone limits the retries.
  */
-// Each class's gateway (servers, event loops, Redis clients) is closed when the class ends, so no
-// idle context of an earlier class shares the JVM's Netty resources with the next one.
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
-        "bookmarks.registry.poll-interval=200ms",
+@TestPropertySource(properties = {
         "bookmarks.gateway.limits.rate-limit.enabled=false",
         "bookmarks.gateway.resilience.circuit-breaker.minimum-number-of-calls=100000",
         "bookmarks.gateway.resilience.circuit-breaker.sliding-window-size=10000",
@@ -46,33 +31,12 @@ import org.springframework.test.context.DynamicPropertySource;
         "bookmarks.gateway.resilience.retry.budget-min-per-second=1",
         "bookmarks.gateway.resilience.retry.budget-max-tokens=1"})
 @ActiveProfiles("local")
-class RetryBudgetIT {
+class RetryBudgetIT extends GatewayIntegrationBase {
 
     private static final int REQUESTS = 200;
 
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
+    @AutoClose
     static final StubShard shard = StubShard.start("s-a");
-
-    @DynamicPropertySource
-    static void redis(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-    }
-
-    @AfterAll
-    static void stopShard() {
-        shard.close();
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     @Test
     void capsExtraAttemptsAtAboutTwentyPercentOfRequestsUnderASustainedFailure() {

@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.headers;
 
+import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.signing.GatewayHeaders;
 import java.util.Set;
 import java.util.TreeSet;
@@ -29,7 +30,7 @@ import reactor.core.publisher.Mono;
 public final class InternalHeadersFilter implements GlobalFilter, Ordered {
 
     /** Before every other gateway filter. */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
+    public static final int ORDER = GatewayFilterOrder.INTERNAL_HEADERS;
 
     /** Hop-by-hop headers, lower case; {@code Proxy-Connection} is a common non-standard one. */
     public static final Set<String> HOP_BY_HOP = Set.of("connection", "proxy-connection", "keep-alive", "te",

@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.headers;
 
+import dev.bookmarks.gateway.GatewayFilterOrder;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
@@ -32,7 +33,7 @@ import org.springframework.web.server.ServerWebExchange;
 public final class XForwardedHeadersWriter implements HttpHeadersFilter, Ordered {
 
     /** After Spring Cloud Gateway's forwarding and hop-by-hop header filters. */
-    public static final int ORDER = Ordered.LOWEST_PRECEDENCE;
+    public static final int ORDER = GatewayFilterOrder.X_FORWARDED_HEADERS;
 
     static final String FOR = "X-Forwarded-For";
     static final String PROTO = "X-Forwarded-Proto";

@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.limits;
 
+import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.core.Ordered;
@@ -17,7 +18,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * The request body limit (DESIGN.md: 64 KiB at the gateway), ahead of every other filter, security
- * included, and so ahead of {@code MisdirectedRetryFilter}, which holds a body in memory:
+ * included, and so ahead of the retry filters, which hold a body in memory:
  *
  * <ul>
  *   <li>a declared {@code Content-Length} over the limit is answered 413 at once, without reading
@@ -32,7 +33,7 @@ import reactor.core.publisher.Mono;
 public final class BodySizeLimitFilter implements WebFilter, Ordered {
 
     /** Right after the canonical-path check, before Spring Security's filter chain (-100) and everything else. */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 1;
+    public static final int ORDER = GatewayFilterOrder.BODY_SIZE_LIMIT;
 
     private final long maxBytes;
 

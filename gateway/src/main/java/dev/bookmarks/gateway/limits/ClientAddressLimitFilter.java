@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.limits;
 
+import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
 import java.net.InetSocketAddress;
 import java.util.OptionalLong;
@@ -22,7 +23,7 @@ import reactor.core.publisher.Mono;
 public final class ClientAddressLimitFilter implements WebFilter, Ordered {
 
     /** After the canonical-path check and the body limit, before Spring Security's filter chain (-100). */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 2;
+    public static final int ORDER = GatewayFilterOrder.CLIENT_ADDRESS_LIMIT;
 
     private final AddressBuckets buckets;
 

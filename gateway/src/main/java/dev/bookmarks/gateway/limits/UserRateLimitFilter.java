@@ -1,8 +1,8 @@
 package dev.bookmarks.gateway.limits;
 
+import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
-import dev.bookmarks.gateway.routing.MisdirectedRetryFilter;
-import dev.bookmarks.gateway.security.UserPathAuthorizationFilter;
+import dev.bookmarks.gateway.exchange.ShardExchange;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
 /**
  * The per-user rate limit: Spring Cloud Gateway's {@link RedisRateLimiter} (a token bucket kept in
  * Redis by an atomic Lua script, so every gateway draws on the same bucket), keyed by the
- * authenticated user, the token's subject ({@link UserPathAuthorizationFilter#USER_ATTRIBUTE}). A user
+ * authenticated user, the token's subject ({@link ShardExchange#user}). A user
  * whose bucket is empty gets a 429 problem+json with {@code Retry-After}, in whole seconds, and
  * nothing is forwarded; other users are not affected.
  *
@@ -34,13 +34,13 @@ import reactor.core.publisher.Mono;
  * docs/architecture.md, "When Redis is unreachable"). Each fail-open period is logged, at most once
  * per {@value #FAIL_OPEN_LOG_INTERVAL_SECONDS} s.
  *
- * <p>Runs before {@link MisdirectedRetryFilter}, so that a refused request's body is never read.
+ * <p>Runs before the retry filters hold the body, so that a refused request's body is never read.
  * Requests that name no authenticated user (none reach the shard route) are not limited here.
  */
 public final class UserRateLimitFilter implements GlobalFilter, Ordered {
 
     /** After {@code InternalHeadersFilter}, long before the body is cached for a 421 retry. */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+    public static final int ORDER = GatewayFilterOrder.USER_RATE_LIMIT;
 
     static final int FAIL_OPEN_LOG_INTERVAL_SECONDS = 10;
 
@@ -73,7 +73,7 @@ public final class UserRateLimitFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        String user = exchange.getAttribute(UserPathAuthorizationFilter.USER_ATTRIBUTE);
+        String user = ShardExchange.user(exchange);
         if (user == null) {
             return chain.filter(exchange);
         }

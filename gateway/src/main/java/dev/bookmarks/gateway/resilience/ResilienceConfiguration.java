@@ -1,6 +1,10 @@
 package dev.bookmarks.gateway.resilience;
 
+import dev.bookmarks.gateway.GatewayFilterOrder;
+import dev.bookmarks.gateway.GatewayProperties;
+import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.registry.Heartbeats;
+import dev.bookmarks.registry.RingWatcher;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,15 +14,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Circuit breakers and retries towards the shards. Filter order, around one attempt:
- *
- * <pre>
- * ShardRetryFilter (9998)          retries connect failures and shard 503s; budget, backoff, deadline
- *   MisdirectedRetryFilter (9999)  421: re-read the ring, retry once
- *     RouteToRequestUrlFilter, ReactiveLoadBalancerClientFilter (10150): the ring picks the shard
- *       ShardCircuitBreakerFilter (10155)  that shard's breaker: open means an immediate 503
- *         IdentitySigningFilter (10160), NettyRoutingFilter: the call
- * </pre>
+ * Circuit breakers and the attempt loop towards the shards: {@link ShardRetryFilter} (connect failures and
+ * shard 503s; budget, backoff, deadline) around {@link MisdirectedRetryFilter} (a 421: re-read the ring,
+ * retry once), both outside the load balancer, and {@link ShardCircuitBreakerFilter} inside it, once the
+ * shard is known. Their places among the other filters are in {@link GatewayFilterOrder}. This package
+ * holds the request body for every attempt ({@link ShardExchange#markBodyHeld}); nothing outside it sends
+ * a request twice.
  *
  * An open breaker lets probes through early when its shard restarts ({@link RestartedShardProbe}).
  *
@@ -72,6 +73,13 @@ public class ResilienceConfiguration {
         ResilienceProperties.Retry retry = properties.retry();
         Backoff backoff = new Backoff(retry.backoffBase(), retry.backoffMax(), ThreadLocalRandom.current());
         return new ShardRetryFilter(retry, backoff, budget, breakers, meters);
+    }
+
+    @Bean
+    MisdirectedRetryFilter misdirectedRetryFilter(RingWatcher watcher, GatewayProperties properties,
+            ShardRetryFilter retries) {
+        return new MisdirectedRetryFilter(watcher::refresh, properties.ringRefreshTimeout(),
+                properties.retryAfterHeader(), retries::onMisdirectedRetry);
     }
 
     @Bean

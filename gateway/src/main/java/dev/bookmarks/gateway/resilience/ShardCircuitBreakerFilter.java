@@ -1,8 +1,8 @@
 package dev.bookmarks.gateway.resilience;
 
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
-
-import dev.bookmarks.gateway.routing.ShardRoute;
+import dev.bookmarks.gateway.GatewayFilterOrder;
+import dev.bookmarks.gateway.exchange.ShardExchange;
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
 public final class ShardCircuitBreakerFilter implements GlobalFilter, Ordered {
 
     /** After the load balancer, before {@code IdentitySigningFilter} (balancer + 10). */
-    public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 5;
+    public static final int ORDER = GatewayFilterOrder.SHARD_CIRCUIT_BREAKER;
 
     private final ShardCircuitBreakers breakers;
 
@@ -45,7 +45,7 @@ public final class ShardCircuitBreakerFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        ShardRoute route = ShardRoute.of(exchange);
+        ShardRoute route = ShardExchange.route(exchange);
         if (route == null) {
             return chain.filter(exchange);
         }
@@ -60,7 +60,7 @@ public final class ShardCircuitBreakerFilter implements GlobalFilter, Ordered {
                     if (recorded.compareAndSet(false, true)) {
                         long duration = breaker.getCurrentTimestamp() - start;
                         HttpStatusCode status = exchange.getResponse().getStatusCode();
-                        boolean fromShard = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR) != null;
+                        boolean fromShard = ShardExchange.isShardAnswer(exchange);
                         if (fromShard && status != null && isUnavailable(status)) {
                             breaker.onError(duration, breaker.getTimestampUnit(),
                                     new ShardErrorStatusException(route.shardId(), status.value()));

@@ -1,10 +1,12 @@
 package dev.bookmarks.gateway.resilience;
 
+import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
 
+import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
-import dev.bookmarks.gateway.routing.MisdirectedRetryFilter;
-import dev.bookmarks.gateway.routing.ShardRoute;
+import dev.bookmarks.gateway.exchange.ShardExchange;
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 /**
  * Retries a shard call that failed before the shard did anything (DESIGN.md, "Requests and headers"):
@@ -35,8 +38,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>Ordered just before {@link MisdirectedRetryFilter}, so each attempt goes again through the 421
  * handling, the load balancer (the ring), the shard's breaker and the signing filter. This filter
- * holds the request body (so that it can be sent again) and marks it so that
- * {@link MisdirectedRetryFilter} does not hold it a second time.
+ * holds the request body (so that it can be sent again) and marks it ({@link ShardExchange#markBodyHeld}) so
+ * that {@link MisdirectedRetryFilter} does not hold it a second time.
  *
  * <p>The overall deadline ({@code overall-timeout}) bounds the time to the shard's response headers,
  * all attempts together; when it passes, the client gets a 504 problem.
@@ -44,7 +47,7 @@ import reactor.core.publisher.Mono;
 public final class ShardRetryFilter implements GlobalFilter, Ordered {
 
     /** Just before {@link MisdirectedRetryFilter}. */
-    public static final int ORDER = MisdirectedRetryFilter.ORDER - 1;
+    public static final int ORDER = GatewayFilterOrder.SHARD_RETRY;
 
     /** The header that makes a POST (or PATCH) safe to send twice. */
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
@@ -88,7 +91,7 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
         long deadline = nanoTime.getAsLong() + overallTimeout.toNanos();
         return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
                     ServerWebExchange cached = exchange.mutate().request(request).build();
-                    cached.getAttributes().put(MisdirectedRetryFilter.BODY_HELD_ATTRIBUTE, Boolean.TRUE);
+                    ShardExchange.markBodyHeld(cached);
                     return attempt(cached, chain, 1, retryable, deadline);
                 })
                 .timeout(overallTimeout, Mono.error(() -> Problems.of(HttpStatus.GATEWAY_TIMEOUT, "Shard timeout",
@@ -115,7 +118,7 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
                         return giveUp;
                     }
                     return Mono.delay(delay).then(Mono.defer(() -> {
-                        MisdirectedRetryFilter.discardShardAnswer(exchange);
+                        discardShardAnswer(exchange);
                         return attempt(exchange, chain, attempt + 1, retryable, deadline);
                     }));
                 });
@@ -124,7 +127,7 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
     /** The backoff before the next attempt, or null for no retry. */
     private Duration decide(ServerWebExchange exchange, Failure failure, int attempt, boolean retryable,
             long deadline) {
-        ShardRoute route = ShardRoute.of(exchange);
+        ShardRoute route = ShardExchange.route(exchange);
         String decision;
         Duration delay = null;
         if (!retryable) {
@@ -154,7 +157,7 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
     }
 
     /** Records a 421 retry, which {@link MisdirectedRetryFilter} makes without asking the budget. */
-    public void onMisdirectedRetry() {
+    void onMisdirectedRetry() {
         count("misdirected", budget.tryWithdraw() ? "retried" : "retried_over_budget");
     }
 
@@ -166,8 +169,23 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
 
     private static boolean unavailableFromShard(ServerWebExchange exchange) {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        return exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR) != null && status != null
+        return ShardExchange.isShardAnswer(exchange) && status != null
                 && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value();
+    }
+
+    /**
+     * Drops a shard's answer so that the request can be sent again: its connection (whose unread body
+     * makes it unfit for reuse), the headers it put on the response, and the "already routed" mark that
+     * would stop a second send. Both retry filters of the attempt loop use it.
+     */
+    static void discardShardAnswer(ServerWebExchange exchange) {
+        Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
+        if (connection != null) {
+            connection.dispose();
+        }
+        exchange.getAttributes().remove(CLIENT_RESPONSE_CONN_ATTR);
+        exchange.getAttributes().remove(CLIENT_RESPONSE_ATTR);
+        ServerWebExchangeUtils.reset(exchange);
     }
 
     private record Failure(String reason, Throwable error) {

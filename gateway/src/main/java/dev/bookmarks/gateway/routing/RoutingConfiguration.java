@@ -1,8 +1,5 @@
 package dev.bookmarks.gateway.routing;
 
-import dev.bookmarks.gateway.GatewayProperties;
-import dev.bookmarks.gateway.resilience.ShardRetryFilter;
-import dev.bookmarks.registry.RingWatcher;
 import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClient;
@@ -12,8 +9,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The one route: {@code /api/users/{userId}} and everything below it go to {@code lb://}{@value
  * #SERVICE_ID}, whose load balancer is the ring ({@link ShardLoadBalancerConfiguration}). A shard's
- * 421 is retried once by {@link MisdirectedRetryFilter}. Declared in code rather than in properties,
- * so that no configuration can point the route anywhere else.
+ * 421 is retried once by the {@code resilience} package's attempt loop. Declared in code rather than
+ * in properties, so that no configuration can point the route anywhere else.
  */
 @Configuration(proxyBeanMethods = false)
 @LoadBalancerClient(name = RoutingConfiguration.SERVICE_ID, configuration = ShardLoadBalancerConfiguration.class)
@@ -31,12 +28,5 @@ public class RoutingConfiguration {
                 .route(ROUTE_ID, route -> route.path("/api/users/{userId}", "/api/users/{userId}/**")
                         .uri("lb://" + SERVICE_ID))
                 .build();
-    }
-
-    @Bean
-    MisdirectedRetryFilter misdirectedRetryFilter(RingWatcher watcher, GatewayProperties properties,
-            ShardRetryFilter retries) {
-        return new MisdirectedRetryFilter(watcher::refresh, properties.ringRefreshTimeout(),
-                properties.retryAfterHeader(), retries::onMisdirectedRetry);
     }
 }

@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.routing;
 
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Map;

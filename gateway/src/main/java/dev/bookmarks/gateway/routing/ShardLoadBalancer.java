@@ -1,6 +1,8 @@
 package dev.bookmarks.gateway.routing;
 
 import dev.bookmarks.gateway.Problems;
+import dev.bookmarks.gateway.exchange.ShardExchange;
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import java.util.Map;
@@ -26,7 +28,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>The lookup reads the ring snapshot the {@code RingWatcher} holds (a volatile read) and two
  * array indexes; it takes no lock and makes no Redis call. The choice is recorded in the request's
- * attributes as a {@link ShardRoute}, so that the request is signed with the epoch it was routed by.
+ * attributes as a {@link ShardRoute} ({@link ShardExchange#route}), so that the request is signed
+ * with the epoch it was routed by.
  *
  * <p>Refusals are errors carrying a problem: 400 for an invalid user ID, 503 with
  * {@code Retry-After} before any ring has been loaded.
@@ -75,7 +78,7 @@ public final class ShardLoadBalancer implements ReactorServiceInstanceLoadBalanc
         ShardRoute route = new ShardRoute(userId, slot, owner.id(), owner.url(), current.epoch());
         Map<String, Object> attributes = data.getAttributes();
         if (attributes != null) {
-            attributes.put(ShardRoute.ATTRIBUTE, route);
+            ShardExchange.setRoute(attributes, route);
         }
         return new ShardInstance(serviceId, route);
     }

@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.security;
 
+import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.signing.CanonicalPaths;
 import java.util.Optional;
@@ -19,8 +20,8 @@ import reactor.core.publisher.Mono;
  */
 public final class CanonicalPathFilter implements WebFilter, Ordered {
 
-    /** Before everything else, Spring Security's filter chain (-100) included. */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
+    /** {@link GatewayFilterOrder#CANONICAL_PATH}: before everything else, Spring Security's filter chain included. */
+    public static final int ORDER = GatewayFilterOrder.CANONICAL_PATH;
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {

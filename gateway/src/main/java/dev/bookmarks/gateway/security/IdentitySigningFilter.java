@@ -1,10 +1,11 @@
 package dev.bookmarks.gateway.security;
 
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CACHED_REQUEST_BODY_ATTR;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
 import dev.bookmarks.gateway.Problems;
-import dev.bookmarks.gateway.routing.ShardRoute;
+import dev.bookmarks.gateway.GatewayFilterOrder;
+import dev.bookmarks.gateway.exchange.ShardExchange;
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.RequestSigner;
 import java.net.URI;
@@ -29,7 +30,7 @@ import reactor.core.publisher.Mono;
  * request line. It runs again for every attempt (a re-send after a 421, a retry after a 503 or a connect
  * failure) and signs each with a new nonce and, after a 421, the new epoch: a shard accepts a signature once.
  *
- * <p>The body it digests is the one held in the exchange ({@code cacheRequestBody}), which is what every
+ * <p>The body it digests is the one held in the exchange ({@link ShardExchange#heldBody}), which is what every
  * attempt sends: {@code ShardRetryFilter} holds it in front of this filter (at most the 64 KiB the
  * body-size limit lets through); when no filter has, this one holds it.
  *
@@ -41,7 +42,7 @@ import reactor.core.publisher.Mono;
 public final class IdentitySigningFilter implements GlobalFilter, Ordered {
 
     /** After {@link ReactiveLoadBalancerClientFilter} has replaced {@code lb://} by the shard's address. */
-    public static final int ORDER = ReactiveLoadBalancerClientFilter.LOAD_BALANCER_CLIENT_FILTER_ORDER + 10;
+    public static final int ORDER = GatewayFilterOrder.IDENTITY_SIGNING;
 
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -58,12 +59,12 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        ShardRoute route = ShardRoute.of(exchange);
+        ShardRoute route = ShardExchange.route(exchange);
         URI url = exchange.getAttribute(GATEWAY_REQUEST_URL_ATTR);
         if (route == null || url == null) {
             return chain.filter(exchange);
         }
-        String user = exchange.getAttribute(UserPathAuthorizationFilter.USER_ATTRIBUTE);
+        String user = ShardExchange.user(exchange);
         if (user == null || !user.equals(route.userId())) {
             return Mono.error(Problems.of(HttpStatus.FORBIDDEN, "Another user's bookmarks",
                     "the request is routed for a user its token does not prove"));
@@ -84,7 +85,7 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
      * body.
      */
     private static BodyDigest heldBody(ServerWebExchange exchange) {
-        DataBuffer held = exchange.getAttribute(CACHED_REQUEST_BODY_ATTR);
+        DataBuffer held = ShardExchange.heldBody(exchange);
         if (held == null) {
             return BodyDigest.EMPTY;
         }

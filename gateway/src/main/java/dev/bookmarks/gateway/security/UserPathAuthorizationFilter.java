@@ -1,6 +1,7 @@
 package dev.bookmarks.gateway.security;
 
 import dev.bookmarks.gateway.Problems;
+import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.routing.UserPaths;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -16,16 +17,13 @@ import reactor.core.publisher.Mono;
 /**
  * The last security filter: a user's resources are the user's alone. For a path under
  * {@code /api/users/{userId}}, answers 400 when {@code userId} is not a valid user ID and 403 when it
- * is not the token's subject; otherwise records the subject as the exchange attribute
- * {@link #USER_ATTRIBUTE}, the identity the signing filter vouches for to the shard.
+ * is not the token's subject; otherwise records the subject as the exchange's
+ * {@linkplain ShardExchange#user authenticated user}, the identity the signing filter vouches for to the shard.
  *
  * <p>It runs after authentication and authorization, so a request without a valid token has
  * already been answered 401 and learns nothing about which user IDs are valid.
  */
 public final class UserPathAuthorizationFilter implements WebFilter {
-
-    /** The exchange attribute holding the authenticated user ID (the token's subject). */
-    public static final String USER_ATTRIBUTE = UserPathAuthorizationFilter.class.getName() + ".user";
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
@@ -54,7 +52,7 @@ public final class UserPathAuthorizationFilter implements WebFilter {
                         return Problems.write(exchange, HttpStatus.FORBIDDEN, "Another user's bookmarks",
                                 "the token's subject may use only its own path, /api/users/{its user ID}");
                     }
-                    exchange.getAttributes().put(USER_ATTRIBUTE, subject);
+                    ShardExchange.setUser(exchange, subject);
                     return chain.filter(exchange);
                 });
     }

@@ -3,6 +3,8 @@ package dev.bookmarks.gateway.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bookmarks.gateway.exchange.ShardExchange;
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
@@ -72,7 +74,7 @@ class ShardLoadBalancerTest {
 
         choose("/api/users/alice/bookmarks?tag=java", attributes);
 
-        ShardRoute route = (ShardRoute) attributes.get(ShardRoute.ATTRIBUTE);
+        ShardRoute route = ShardExchange.route(attributes);
         assertThat(route.userId()).isEqualTo("alice");
         assertThat(route.slot()).isEqualTo(current.slotOf("alice"));
         assertThat(route.shardId()).isEqualTo(current.ownerOf("alice").id());
@@ -91,7 +93,7 @@ class ShardLoadBalancerTest {
         ServiceInstance chosen = choose("/api/users/" + userId, attributes);
 
         assertThat(chosen.getInstanceId()).isEqualTo(next.ownerOf(userId).id()).isNotEqualTo("s-1");
-        assertThat(((ShardRoute) attributes.get(ShardRoute.ATTRIBUTE)).epoch()).isEqualTo(next.epoch());
+        assertThat(ShardExchange.route(attributes).epoch()).isEqualTo(next.epoch());
     }
 
     @Test

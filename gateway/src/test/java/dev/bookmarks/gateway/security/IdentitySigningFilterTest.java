@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
-import dev.bookmarks.gateway.routing.ShardRoute;
+import dev.bookmarks.gateway.exchange.ShardExchange;
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.GatewayHeaders;
 import dev.bookmarks.signing.InternalSecret;
@@ -122,12 +123,12 @@ class IdentitySigningFilterTest {
     @Test
     void refusesToSignAUserTheTokenDidNotProve() {
         MockServerWebExchange exchange = routed("GET", "/api/users/alice", "alice", 9);
-        exchange.getAttributes().put(UserPathAuthorizationFilter.USER_ATTRIBUTE, "bob");
+        ShardExchange.setUser(exchange, "bob");
 
         assertThatThrownBy(() -> forward(exchange)).isInstanceOfSatisfying(ErrorResponseException.class,
                 e -> assertThat(e.getStatusCode().value()).isEqualTo(403));
 
-        exchange.getAttributes().remove(UserPathAuthorizationFilter.USER_ATTRIBUTE);
+        ShardExchange.setUser(exchange, null);
         assertThatThrownBy(() -> forward(exchange)).isInstanceOf(ErrorResponseException.class);
     }
 
@@ -154,10 +155,10 @@ class IdentitySigningFilterTest {
             MockServerHttpRequest request) {
         assertThat(request.getMethod().name()).isEqualTo(method);
         MockServerWebExchange exchange = MockServerWebExchange.from(request);
-        exchange.getAttributes().put(ShardRoute.ATTRIBUTE,
+        ShardExchange.setRoute(exchange,
                 new ShardRoute(user, 17, "s-1", URI.create("http://10.0.0.1:8080"), epoch));
         exchange.getAttributes().put(GATEWAY_REQUEST_URL_ATTR, URI.create("http://10.0.0.1:8080" + pathAndQuery));
-        exchange.getAttributes().put(UserPathAuthorizationFilter.USER_ATTRIBUTE, user);
+        ShardExchange.setUser(exchange, user);
         return exchange;
     }
 

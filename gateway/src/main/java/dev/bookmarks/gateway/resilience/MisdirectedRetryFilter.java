@@ -1,9 +1,9 @@
-package dev.bookmarks.gateway.routing;
+package dev.bookmarks.gateway.resilience;
 
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR;
-import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
-
+import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
+import dev.bookmarks.gateway.exchange.ShardExchange;
+import dev.bookmarks.gateway.exchange.ShardRoute;
 import dev.bookmarks.signing.GatewayHeaders;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +19,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.netty.Connection;
 
 /**
  * When a shard answers 421 Misdirected Request (it does not own the user's slot at its epoch), reads
@@ -33,19 +32,14 @@ import reactor.netty.Connection;
  * ({@value RouteToRequestUrlFilter#ROUTE_TO_URL_FILTER_ORDER}), so that the retry starts again from
  * {@code lb://} and goes through the load balancer and the signing filter with the new ring.
  *
- * <p>The request body is held in memory so that it can be sent twice, which is why the gateway
- * needs its body-size limit (64 KiB, DESIGN.md) in front of this filter.
+ * <p>The request body is held in memory so that it can be sent twice (by {@link ShardRetryFilter}, in
+ * front of this filter, or else by this one), which is why the gateway needs its body-size limit
+ * (64 KiB, DESIGN.md) in front of this filter.
  */
-public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
+final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
 
-    /** Just before {@code RouteToRequestUrlFilter}. */
-    public static final int ORDER = RouteToRequestUrlFilter.ROUTE_TO_URL_FILTER_ORDER - 1;
-
-    /**
-     * Set (to {@code TRUE}) by a filter in front of this one that already holds the request body
-     * ({@code ShardRetryFilter}); this filter then does not hold it a second time.
-     */
-    public static final String BODY_HELD_ATTRIBUTE = MisdirectedRetryFilter.class.getName() + ".bodyHeld";
+    /** {@link GatewayFilterOrder#MISDIRECTED_RETRY}: just before {@code RouteToRequestUrlFilter}. */
+    public static final int ORDER = GatewayFilterOrder.MISDIRECTED_RETRY;
 
     private static final Logger log = LoggerFactory.getLogger(MisdirectedRetryFilter.class);
     private static final HttpStatusCode MISDIRECTED = HttpStatus.MISDIRECTED_REQUEST;
@@ -61,9 +55,9 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
      *     when it has not finished by then
      * @param retryAfterSeconds the {@code Retry-After} of the 503 after a second 421
      * @param onRetry called for each retry after a 421 (to count it and charge it to the retry budget;
-     *     it is never refused by the budget: see {@code ShardRetryFilter#onMisdirectedRetry})
+     *     it is never refused by the budget: see {@link ShardRetryFilter#onMisdirectedRetry})
      */
-    public MisdirectedRetryFilter(Supplier<? extends CompletableFuture<?>> refreshRing, Duration refreshTimeout,
+    MisdirectedRetryFilter(Supplier<? extends CompletableFuture<?>> refreshRing, Duration refreshTimeout,
             String retryAfterSeconds, Runnable onRetry) {
         this.refreshRing = refreshRing;
         this.refreshTimeout = refreshTimeout;
@@ -78,7 +72,7 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        if (Boolean.TRUE.equals(exchange.getAttribute(BODY_HELD_ATTRIBUTE))) {
+        if (ShardExchange.isBodyHeld(exchange)) {
             return attempt(exchange, chain);
         }
         // A body can be read once from the client; keep it so the retry can send it again.
@@ -93,7 +87,7 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
                 return Mono.empty();
             }
             String shardEpoch = exchange.getResponse().getHeaders().getFirst(GatewayHeaders.EPOCH);
-            discardShardAnswer(exchange);
+            ShardRetryFilter.discardShardAnswer(exchange);
             log.info("Shard {} refused user slot {} routed by epoch {} (its epoch: {}); re-reading the ring and"
                     + " retrying once", first.shardId(), first.slot(), first.epoch(), shardEpoch);
             onRetry.run();
@@ -102,7 +96,7 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
                 if (second == null) {
                     return Mono.empty();
                 }
-                discardShardAnswer(exchange);
+                ShardRetryFilter.discardShardAnswer(exchange);
                 log.warn("Shard {} also refused slot {} at epoch {}; answering 503", second.shardId(),
                         second.slot(), second.epoch());
                 return Mono.error(Problems.unavailable("Shard ownership is changing",
@@ -114,22 +108,8 @@ public final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
     /** The route of an attempt that a shard answered with 421, else null. */
     private static ShardRoute misdirected(ServerWebExchange exchange) {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        boolean fromShard = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR) != null;
-        return fromShard && MISDIRECTED.equals(status) ? ShardRoute.of(exchange) : null;
-    }
-
-    /**
-     * Drops the shard's answer: its connection (whose unread body makes it unfit for reuse), the
-     * headers it put on the response, and the "already routed" mark that would stop a second send.
-     */
-    public static void discardShardAnswer(ServerWebExchange exchange) {
-        Connection connection = exchange.getAttribute(CLIENT_RESPONSE_CONN_ATTR);
-        if (connection != null) {
-            connection.dispose();
-        }
-        exchange.getAttributes().remove(CLIENT_RESPONSE_CONN_ATTR);
-        exchange.getAttributes().remove(CLIENT_RESPONSE_ATTR);
-        ServerWebExchangeUtils.reset(exchange);
+        boolean fromShard = ShardExchange.isShardAnswer(exchange);
+        return fromShard && MISDIRECTED.equals(status) ? ShardExchange.route(exchange) : null;
     }
 
     private Mono<Void> refreshRing() {
