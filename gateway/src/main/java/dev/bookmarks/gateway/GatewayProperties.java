@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway;
 
+import dev.bookmarks.config.Ranges;
 import dev.bookmarks.gateway.headers.ProxyAllowList;
 import dev.bookmarks.signing.InternalSecret;
 import java.time.Duration;
@@ -38,9 +39,9 @@ public record GatewayProperties(
         }
         trustedProxies = List.copyOf(trustedProxies);
         ProxyAllowList.of(trustedProxies);
-        requireRange("bookmarks.gateway.ring-refresh-timeout", ringRefreshTimeout, Duration.ofMillis(50),
+        Ranges.require("bookmarks.gateway.ring-refresh-timeout", ringRefreshTimeout, Duration.ofMillis(50),
                 Duration.ofSeconds(10));
-        requireRange("bookmarks.gateway.retry-after", retryAfter, Duration.ofSeconds(1), Duration.ofHours(1));
+        Ranges.require("bookmarks.gateway.retry-after", retryAfter, Duration.ofSeconds(1), Duration.ofHours(1));
         if (retryAfter.toMillis() % 1000 != 0) {
             throw new IllegalArgumentException("bookmarks.gateway.retry-after must be whole seconds: " + retryAfter);
         }
@@ -61,11 +62,5 @@ public record GatewayProperties(
     public String toString() {
         return "GatewayProperties[internalSecret=(hidden), trustedProxies=" + trustedProxies
                 + ", ringRefreshTimeout=" + ringRefreshTimeout + ", retryAfter=" + retryAfter + "]";
-    }
-
-    private static void requireRange(String name, Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
-        }
     }
 }

@@ -27,9 +27,7 @@ public final class Problems {
 
     /** A problem to throw (or to return as {@code Mono.error}); rendered by {@link ProblemErrorHandler}. */
     public static ErrorResponseException of(HttpStatus status, String title, String detail) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
-        problem.setTitle(title);
-        return new ErrorResponseException(status, problem, null);
+        return dev.bookmarks.registry.Problems.of(status, title, detail);
     }
 
     /** A 503 that tells the client when to try again. */

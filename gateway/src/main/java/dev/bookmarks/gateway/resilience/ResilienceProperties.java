@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.resilience;
 
+import dev.bookmarks.config.Ranges;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -42,14 +43,14 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
 
         public CircuitBreaker {
             String p = "bookmarks.gateway.resilience.circuit-breaker.";
-            requireRange(p + "failure-rate-threshold", failureRateThreshold, 0.001, 100);
-            requireRange(p + "slow-call-rate-threshold", slowCallRateThreshold, 0.001, 100);
-            requireRange(p + "slow-call-duration", slowCallDuration, Duration.ofMillis(10), Duration.ofMinutes(1));
-            requireRange(p + "sliding-window-size", slidingWindowSize, 1, 10_000);
-            requireRange(p + "minimum-number-of-calls", minimumNumberOfCalls, 1, 100_000);
-            requireRange(p + "wait-in-open-state", waitInOpenState, Duration.ofSeconds(1), Duration.ofMinutes(10));
-            requireRange(p + "permitted-calls-in-half-open-state", permittedCallsInHalfOpenState, 1, 1000);
-            requireRange(p + "restart-check-interval", restartCheckInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
+            Ranges.require(p + "failure-rate-threshold", failureRateThreshold, 0.001, 100);
+            Ranges.require(p + "slow-call-rate-threshold", slowCallRateThreshold, 0.001, 100);
+            Ranges.require(p + "slow-call-duration", slowCallDuration, Duration.ofMillis(10), Duration.ofMinutes(1));
+            Ranges.require(p + "sliding-window-size", slidingWindowSize, 1, 10_000);
+            Ranges.require(p + "minimum-number-of-calls", minimumNumberOfCalls, 1, 100_000);
+            Ranges.require(p + "wait-in-open-state", waitInOpenState, Duration.ofSeconds(1), Duration.ofMinutes(10));
+            Ranges.require(p + "permitted-calls-in-half-open-state", permittedCallsInHalfOpenState, 1, 1000);
+            Ranges.require(p + "restart-check-interval", restartCheckInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
         }
     }
 
@@ -80,27 +81,16 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
 
         public Retry {
             String p = "bookmarks.gateway.resilience.retry.";
-            requireRange(p + "max-attempts", maxAttempts, 1, 5);
-            requireRange(p + "backoff-max", backoffMax, Duration.ofMillis(1), Duration.ofSeconds(10));
-            requireRange(p + "backoff-base", backoffBase, Duration.ofMillis(1), backoffMax);
+            Ranges.require(p + "max-attempts", maxAttempts, 1, 5);
+            Ranges.require(p + "backoff-max", backoffMax, Duration.ofMillis(1), Duration.ofSeconds(10));
+            Ranges.require(p + "backoff-base", backoffBase, Duration.ofMillis(1), backoffMax);
             if (!(budgetRatio > 0 && budgetRatio <= 1)) {
                 throw new IllegalArgumentException(p + "budget-ratio must be in (0, 1]: " + budgetRatio);
             }
-            requireRange(p + "budget-min-per-second", budgetMinPerSecond, 0, 1000);
-            requireRange(p + "budget-max-tokens", budgetMaxTokens, 1, 100_000);
-            requireRange(p + "overall-timeout", overallTimeout, Duration.ofMillis(100), Duration.ofMinutes(5));
+            Ranges.require(p + "budget-min-per-second", budgetMinPerSecond, 0, 1000);
+            Ranges.require(p + "budget-max-tokens", budgetMaxTokens, 1, 100_000);
+            Ranges.require(p + "overall-timeout", overallTimeout, Duration.ofMillis(100), Duration.ofMinutes(5));
         }
     }
 
-    private static void requireRange(String name, double value, double min, double max) {
-        if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
-        }
-    }
-
-    private static void requireRange(String name, Duration value, Duration min, Duration max) {
-        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + value);
-        }
-    }
 }

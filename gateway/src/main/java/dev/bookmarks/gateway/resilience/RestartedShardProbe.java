@@ -1,6 +1,6 @@
 package dev.bookmarks.gateway.resilience;
 
-import dev.bookmarks.registry.BackgroundThreads;
+import dev.bookmarks.registry.BackgroundTask;
 import dev.bookmarks.registry.Heartbeats;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Lets probes through a shard's open breaker as soon as the shard has been restarted, rather than when
@@ -34,7 +33,7 @@ import org.springframework.context.SmartLifecycle;
  * times are compared for equality only, so the gateway's and the shard's clocks need not agree. When Redis
  * cannot be read, nothing changes: the breaker's own wait still applies.
  */
-final class RestartedShardProbe implements SmartLifecycle {
+final class RestartedShardProbe extends BackgroundTask {
 
     /** Counter of breakers moved to half-open because their shard restarted; tag {@code shard}. */
     static final String METRIC = "bookmarks.gateway.circuit.restart.probes";
@@ -48,11 +47,10 @@ final class RestartedShardProbe implements SmartLifecycle {
     private final MeterRegistry meters;
     /** The start time announced when the breaker was first seen open; touched only by {@link #check()}. */
     private final Map<String, Optional<Instant>> startedWhenOpened = new HashMap<>();
-    private volatile ScheduledExecutorService executor;
-    private volatile boolean running;
 
     RestartedShardProbe(ShardCircuitBreakers breakers, Function<List<String>, Map<String, Heartbeats.Liveness>> liveness,
             Duration interval, boolean enabled, MeterRegistry meters) {
+        super("breaker-restart-probe");
         this.breakers = breakers;
         this.liveness = liveness;
         this.interval = interval;
@@ -106,9 +104,7 @@ final class RestartedShardProbe implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        executor = BackgroundThreads.single("breaker-restart-probe");
-        running = true;
+    protected void schedule(ScheduledExecutorService executor) {
         executor.scheduleWithFixedDelay(this::checkQuietly, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -119,18 +115,5 @@ final class RestartedShardProbe implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.warn("Checking for restarted shards failed: {}", e.toString());
         }
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (executor != null) {
-            executor.shutdownNow();
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

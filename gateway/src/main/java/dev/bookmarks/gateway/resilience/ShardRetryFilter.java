@@ -7,6 +7,7 @@ import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
+import dev.bookmarks.signing.ApiHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -48,9 +49,6 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
 
     /** Just before {@link MisdirectedRetryFilter}. */
     public static final int ORDER = GatewayFilterOrder.SHARD_RETRY;
-
-    /** The header that makes a POST (or PATCH) safe to send twice. */
-    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     /** Counter of retry decisions; tags {@code reason} and {@code decision}. */
     public static final String RETRIES_METRIC = "bookmarks.gateway.retries";
@@ -100,7 +98,7 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
 
     /** Whether sending the request twice is safe: an idempotent method, or an idempotency key. */
     static boolean isRetryable(ServerHttpRequest request) {
-        return IDEMPOTENT.contains(request.getMethod()) || request.getHeaders().getFirst(IDEMPOTENCY_KEY) != null;
+        return IDEMPOTENT.contains(request.getMethod()) || request.getHeaders().getFirst(ApiHeaders.IDEMPOTENCY_KEY) != null;
     }
 
     private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, int attempt, boolean retryable,

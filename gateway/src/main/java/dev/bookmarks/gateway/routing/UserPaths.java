@@ -2,11 +2,13 @@ package dev.bookmarks.gateway.routing;
 
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.ring.UserIds;
+import dev.bookmarks.signing.ApiPaths;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * Where the user is in a public API path: {@code /api/users/{userId}} and everything below it. The
+ * Where the user is in a public API path: {@code /api/users/{userId}} and everything below it, read by
+ * the protocol's one parser ({@link ApiPaths}) and answered as a gateway answers it. The
  * user ID is read from the raw path, exactly as the shard will receive it, and must be a valid ID
  * as it stands: valid IDs contain only unreserved characters, so a client never needs to
  * percent-encode one, and an encoded form is refused rather than decoded into something else.
@@ -14,21 +16,9 @@ import org.springframework.web.ErrorResponseException;
 public final class UserPaths {
 
     /** Every user's resources are under this prefix. */
-    public static final String PREFIX = "/api/users/";
+    public static final String PREFIX = ApiPaths.USERS;
 
     private UserPaths() {
-    }
-
-    /**
-     * The raw user segment of a path under {@value #PREFIX}: the text up to the next {@code /}, possibly
-     * empty or invalid. Null when the path is not under {@value #PREFIX}.
-     */
-    public static String userSegment(String rawPath) {
-        if (rawPath == null || !rawPath.startsWith(PREFIX)) {
-            return null;
-        }
-        int end = rawPath.indexOf('/', PREFIX.length());
-        return end < 0 ? rawPath.substring(PREFIX.length()) : rawPath.substring(PREFIX.length(), end);
     }
 
     /**
@@ -38,7 +28,7 @@ public final class UserPaths {
      *     also refuses the dot segments), 404 when the path is not under {@value #PREFIX}
      */
     public static String requireUser(String rawPath) {
-        String segment = userSegment(rawPath);
+        String segment = ApiPaths.userSegment(rawPath);
         if (segment == null) {
             throw Problems.of(HttpStatus.NOT_FOUND, "Not found", "only paths under " + PREFIX + "{userId} are served");
         }

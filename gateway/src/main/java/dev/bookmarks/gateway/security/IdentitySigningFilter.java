@@ -6,6 +6,7 @@ import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
+import dev.bookmarks.signing.ApiHeaders;
 import dev.bookmarks.signing.BodyDigest;
 import dev.bookmarks.signing.RequestSigner;
 import java.net.URI;
@@ -44,7 +45,6 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
     /** After {@link ReactiveLoadBalancerClientFilter} has replaced {@code lb://} by the shard's address. */
     public static final int ORDER = GatewayFilterOrder.IDENTITY_SIGNING;
 
-    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final RequestSigner signer;
 
@@ -72,7 +72,7 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
         // The form the HTTP client puts on the request line.
         URI sent = URI.create(url.toASCIIString());
         return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
-            List<String> keys = request.getHeaders().getOrEmpty(IDEMPOTENCY_KEY);
+            List<String> keys = request.getHeaders().getOrEmpty(ApiHeaders.IDEMPOTENCY_KEY);
             Map<String, String> signed = signer.sign(request.getMethod().name(), sent.getRawPath(), sent.getRawQuery(),
                     keys, heldBody(exchange), user, route.shardId(), route.epoch());
             ServerHttpRequest signedRequest = request.mutate().headers(headers -> signed.forEach(headers::set)).build();

@@ -3,6 +3,7 @@ package dev.bookmarks.gateway.security;
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.routing.UserPaths;
+import dev.bookmarks.signing.ApiPaths;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;
@@ -28,7 +29,7 @@ public final class UserPathAuthorizationFilter implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String rawPath = exchange.getRequest().getURI().getRawPath();
-        if (UserPaths.userSegment(rawPath) == null) {
+        if (ApiPaths.userSegment(rawPath) == null) {
             return chain.filter(exchange);
         }
         String pathUser;
