@@ -330,7 +330,7 @@ class FaultIT {
             report.add("redis pid " + redis.pid() + " stopped (SIGTERM, exited " + exited + ")");
             sleep(15_000);
             for (int g = 0; g < stack.gateways().size(); g++) {
-                readinessDuringOutage.add(LocalStack.status(plain, stack.gateways().get(g).managementUrl()
+                readinessDuringOutage.add(Readiness.status(plain, stack.gateways().get(g).managementUrl()
                         + "/actuator/health/readiness"));
             }
             report.add("gateway-1's ring health 15 s into the outage: " + ringHealth(0));
