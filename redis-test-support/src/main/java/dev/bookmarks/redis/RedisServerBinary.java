@@ -130,7 +130,7 @@ public final class RedisServerBinary {
                         .orElseThrow(() -> new IllegalStateException("the embedded-redis jar "
                                 + jar.getName() + " has no redis-server*" + suffix
                                 + "; install redis-server on the PATH"));
-                Path dir = Files.createTempDirectory("redis-server-bin-");
+                Path dir = Files.createTempDirectory("real-redis-bin-");
                 Path binary = dir.resolve(entry.getName());
                 // deleteOnExit runs in reverse order: the file first, then its directory.
                 dir.toFile().deleteOnExit();
