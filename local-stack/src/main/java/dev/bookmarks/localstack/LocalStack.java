@@ -4,10 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +17,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -30,8 +26,7 @@ import java.util.stream.Stream;
  * their data under one directory. {@link #start(Options)} returns once every part is ready;
  * {@link #close()} stops them (SIGTERM, then SIGKILL for what outlives the grace period).
  *
- * <p>{@link #main} is the one-command local stack: it prints where everything is, how to get a token and a
- * request to copy, and stops everything on Ctrl-C.
+ * <p>{@link Launcher} is the one-command local stack built on this class.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -39,9 +34,8 @@ public final class LocalStack implements AutoCloseable {
     public static final String LOCAL_INTERNAL_SECRET = "local-development-secret-not-for-production";
     public static final String ADMIN_USER = "admin";
 
-    private static final Duration GRACE = Duration.ofSeconds(30);
-    private static final Duration REDIS_READY = Duration.ofSeconds(30);
-    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+    /** How long {@link #close()} waits after SIGTERM before it kills what is left. */
+    static final Duration GRACE = Duration.ofSeconds(30);
 
     private final Options options;
     private final String adminPassword;
@@ -52,7 +46,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<Service> gateways = new ArrayList<>();
     private final Map<String, Launch> launches = new LinkedHashMap<>();
     private String gatewayScheme = "http";
-    private boolean closed;
+    private volatile boolean closed;
 
     private LocalStack(Options options, String adminPassword) {
         this.options = options;
@@ -90,7 +84,7 @@ public final class LocalStack implements AutoCloseable {
         launches.put("redis", new Launch(redisCommand, Map.of()));
         redis = track(new Service("redis", ChildProcess.start("redis", redisCommand, Map.of(), redisDir,
                 logs.resolve("redis.log")), options.redisPort(), 0, redisDir));
-        awaitRedis();
+        Readiness.awaitRedis(redis);
         String redisUrl = LocalRedis.url(options.redisPort());
 
         List<String> registryArgs = new ArrayList<>(List.of(
@@ -133,7 +127,8 @@ public final class LocalStack implements AutoCloseable {
             gateways.add(startJava("gateway-" + (i + 1), jars.get("gateway"), redisUrl, gatewayArgs, operator,
                     options.gatewayPorts().get(i), options.gatewayManagementPorts().get(i), dir));
         }
-        awaitReady();
+        // Every service but Redis, which answered PING before they started.
+        Readiness.awaitReady(started.subList(1, started.size()), options.readyTimeout());
         gatewayScheme = Tls.speaksTls(options.gatewayAddress(0), gateways.get(0).port()) ? "https" : "http";
     }
 
@@ -207,9 +202,9 @@ public final class LocalStack implements AutoCloseable {
         }
         if (old == redis) {
             redis = fresh;
-            awaitRedis();
+            Readiness.awaitRedis(redis);
         } else {
-            awaitReady(List.of(fresh));
+            Readiness.awaitReady(List.of(fresh), options.readyTimeout());
         }
         return fresh;
     }
@@ -217,65 +212,6 @@ public final class LocalStack implements AutoCloseable {
     private Service track(Service service) {
         started.add(service);
         return service;
-    }
-
-    private void awaitRedis() {
-        long deadline = System.nanoTime() + REDIS_READY.toNanos();
-        while (!LocalRedis.answersPing(options.redisPort())) {
-            requireAlive(redis);
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Redis did not answer PING within " + REDIS_READY + "; log tail:\n"
-                        + redis.process().logTail(30));
-            }
-            sleep(100);
-        }
-    }
-
-    /** Polls every service's readiness probe until all answer 200, any process exits, or the timeout. */
-    private void awaitReady() {
-        awaitReady(started.subList(1, started.size()));
-    }
-
-    private void awaitReady(List<Service> services) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        List<Service> pending = new ArrayList<>(services);
-        long deadline = System.nanoTime() + options.readyTimeout().toNanos();
-        while (!pending.isEmpty()) {
-            for (Service service : List.copyOf(pending)) {
-                requireAlive(service);
-                if (status(http, service.managementUrl() + "/actuator/health/readiness") == 200) {
-                    pending.remove(service);
-                }
-            }
-            if (pending.isEmpty()) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                Service late = pending.get(0);
-                throw new IllegalStateException(pending.stream().map(Service::name).toList() + " not ready within "
-                        + options.readyTimeout() + "; log tail of " + late.name() + ":\n" + late.process().logTail(40));
-            }
-            sleep(250);
-        }
-    }
-
-    private static void requireAlive(Service service) {
-        if (!service.process().isAlive()) {
-            throw new IllegalStateException(service.name() + " exited with code " + service.process().exitCode()
-                    + "; log tail (" + service.process().log() + "):\n" + service.process().logTail(40));
-        }
-    }
-
-    static int status(HttpClient http, String url) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the stack", e);
-        }
     }
 
     public Options options() {
@@ -317,8 +253,8 @@ public final class LocalStack implements AutoCloseable {
      * gateway's and shard's management port.
      */
     public String adminAuthorization() {
-        return "Basic " + java.util.Base64.getEncoder().encodeToString(
-                (ADMIN_USER + ":" + adminPassword).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return "Basic " + Base64.getEncoder().encodeToString(
+                (ADMIN_USER + ":" + adminPassword).getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code https} when the gateways terminate TLS, else {@code http}. */
@@ -366,6 +302,11 @@ public final class LocalStack implements AutoCloseable {
         if (redis != null) {
             stop(List.of(redis));
         }
+    }
+
+    /** Whether {@link #close()} has begun: from then on, services that exit were stopped on purpose. */
+    boolean isClosed() {
+        return closed;
     }
 
     private static void stop(List<Service> services) {
@@ -437,127 +378,6 @@ public final class LocalStack implements AutoCloseable {
             return password;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);
-        }
-    }
-
-    /**
-     * Asks gateway {@code index} for a development token for {@code userId} and lists that user's bookmarks
-     * with it; returns the list's status (or -1 when the gateway did not answer).
-     */
-    int probeList(HttpClient http, int index, String userId) {
-        try {
-            HttpResponse<String> token = http.send(HttpRequest.newBuilder(URI.create(gatewayUrl(index) + "/auth/dev-token"))
-                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + userId + "\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher matcher = TOKEN.matcher(token.body());
-            if (token.statusCode() != 200 || !matcher.find()) {
-                return token.statusCode();
-            }
-            return http.send(HttpRequest.newBuilder(URI.create(gatewayUrl(index) + "/api/users/" + userId + "/bookmarks"))
-                    .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + matcher.group(1)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    /** The one-command local stack. An optional argument names the data directory (default {@code ./data}). */
-    public static void main(String[] args) {
-        long begin = System.nanoTime();
-        Path cwd = Path.of("").toAbsolutePath();
-        Path dataDir = args.length > 0 ? Path.of(args[0]) : cwd.resolve("data");
-        Options options = Options.defaults(Options.findRepoRoot(cwd), dataDir);
-        System.out.println("[local-stack] starting Redis, the registry, " + options.shardCount() + " shards and "
-                + options.gatewayCount() + " gateways; data in " + options.dataDir() + ", logs in "
-                + options.dataDir().resolve("logs"));
-        LocalStack stack;
-        try {
-            stack = start(options);
-        } catch (RuntimeException e) {
-            System.err.println("[local-stack] could not start: " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        Thread hook = new Thread(() -> {
-            System.out.println("[local-stack] stopping (SIGTERM, up to " + GRACE.toSeconds() + " s each) ...");
-            stack.close();
-            System.out.println("[local-stack] stopped; data kept in " + options.dataDir());
-        }, "local-stack-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-
-        double readySeconds = (System.nanoTime() - begin) / 1e9;
-        HttpClient http = stack.gatewayClient().build();
-        long probeDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        int status = -1;
-        while (System.nanoTime() < probeDeadline && (status = stack.probeList(http, 0, "alice")) != 200) {
-            sleep(250);
-        }
-        double firstRequestSeconds = (System.nanoTime() - begin) / 1e9;
-        System.out.println(stack.banner(readySeconds, status == 200 ? firstRequestSeconds : -1));
-        watch(stack);
-    }
-
-    /** Keeps the launcher alive, reporting any child that exits on its own, until Ctrl-C. */
-    private static void watch(LocalStack stack) {
-        List<Service> reported = new ArrayList<>();
-        while (true) {
-            for (Service service : stack.started) {
-                if (!service.process().isAlive() && !reported.contains(service) && !stack.closed) {
-                    reported.add(service);
-                    System.err.println("[local-stack] " + service.name() + " exited with code "
-                            + service.process().exitCode() + "; see " + service.process().log());
-                }
-            }
-            sleep(1000);
-        }
-    }
-
-    String banner(double readySeconds, double firstRequestSeconds) {
-        // curl trusts gateway 1's certificate for gateway 1's requests and gateway 2's for gateway 2's.
-        String k = "https".equals(gatewayScheme) ? "--cacert " + Tls.gatewayCertificate(gateways.get(0).dataDir()) + " " : "";
-        String k2 = "https".equals(gatewayScheme) && gateways.size() > 1
-                ? "--cacert " + Tls.gatewayCertificate(gateways.get(1).dataDir()) + " " : k;
-        String g1 = gatewayUrl(0);
-        String g2 = gateways.size() > 1 ? gatewayUrl(1) : g1;
-        StringBuilder out = new StringBuilder();
-        out.append(String.format("%n[local-stack] ready in %.1f s", readySeconds));
-        out.append(firstRequestSeconds >= 0 ? String.format("; first request answered 200 at %.1f s%n", firstRequestSeconds)
-                : String.format("; WARNING: the gateway did not answer a list request within 60 s (see logs)%n"));
-        out.append(String.format("  %-10s %-28s pid %d%n", "redis", redisUrl(), redis.pid()));
-        out.append(String.format("  %-10s %-28s pid %d  admin: curl -u %s:%s %s/actuator/ring%n", "registry",
-                registry.managementUrl(), registry.pid(), ADMIN_USER, adminPassword, registry.managementUrl()));
-        for (Service shard : shards) {
-            out.append(String.format("  %-10s %-28s pid %d  management: curl -u %s:%s %s/actuator/shard%n", shard.name(),
-                    "http://127.0.0.1:" + shard.port(), shard.pid(), ADMIN_USER, adminPassword, shard.managementUrl()));
-        }
-        for (int i = 0; i < gateways.size(); i++) {
-            out.append(String.format("  %-10s %-28s pid %d  management: curl -u %s:%s %s/actuator/circuitbreakers%n",
-                    gateways.get(i).name(), gatewayUrl(i), gateways.get(i).pid(), ADMIN_USER, adminPassword,
-                    gateways.get(i).managementUrl()));
-        }
-        out.append(String.format("  logs: %s%n%n", options.dataDir().resolve("logs")));
-        out.append(String.format("Get a development token:%n  curl %s-X POST %s/auth/dev-token -H 'Content-Type: application/json'"
-                + " -d '{\"userId\":\"alice\"}'%n%n", k, g1));
-        out.append(String.format("Create a bookmark through %s and list it through %s (copy-paste):%n", g1, g2));
-        out.append(String.format("  TOKEN=$(curl -s %s-X POST %s/auth/dev-token -H 'Content-Type: application/json'"
-                + " -d '{\"userId\":\"alice\"}' | sed -E 's/.*\"token\":\"([^\"]+)\".*/\\1/') && curl -s %s-X POST"
-                + " %s/api/users/alice/bookmarks -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json'"
-                + " -d '{\"url\":\"https://example.com\",\"title\":\"Example\",\"tags\":[\"demo\"]}' && echo && curl -s %s"
-                + "%s/api/users/alice/bookmarks -H \"Authorization: Bearer $TOKEN\" && echo%n%n", k, g1, k, g1, k2, g2));
-        out.append("Press Ctrl-C to stop everything; data stays in ").append(options.dataDir());
-        return out.toString();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.bookmarks.localstack;
 
+import static dev.bookmarks.localstack.FaultLoad.readBack;
+import static dev.bookmarks.localstack.FaultLoad.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,165 +9,46 @@ import dev.bookmarks.client.Bookmark;
 import dev.bookmarks.client.BookmarkDraft;
 import dev.bookmarks.client.BookmarksClient;
 import dev.bookmarks.client.Page;
-import dev.bookmarks.client.Sleeper;
+import dev.bookmarks.localstack.FaultLoad.Load;
+import dev.bookmarks.localstack.FaultLoad.ReadBack;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Fault tests on the real stack (separate processes, real Redis): three gateways on 127.0.0.11, .12 and .13,
- * one port, which the failover client reaches through one name ({@value #HOST}, from the hosts file failsafe
- * gives this JVM with {@code -Djdk.net.hosts.file}). Load: {@value #THREADS} client threads, 80% GET and 20%
- * POST (each POST a unique URL), for {@link #RUN} (longer where the fault takes longer); then a full read-back:
+ * one port, which the failover client reaches through one name ({@value FaultRig#HOST}, from the hosts file failsafe
+ * gives this JVM with {@code -Djdk.net.hosts.file}). Load: {@value FaultRig#THREADS} client threads, 80% GET and 20%
+ * POST (each POST a unique URL), for {@link FaultRig#RUN} (longer where the fault takes longer); then a full read-back:
  * every acknowledged POST must be there exactly once. Every loop has a deadline; the figures are printed.
  *
  * <p>The scenarios share one stack and run in order, each leaving it whole for the next: 1 kills a gateway
  * (restarted after the read-back), 2 kills a shard and restarts it, 3 stops Redis and then re-points
- * {@value #FLAKY_SHARD}'s ring entry at a proxy ({@link FlakyShardProxy}), through which 4 answers 503 for
+ * {@value FaultRig#FLAKY_SHARD}'s ring entry at a proxy ({@link FlakyShardProxy}), through which 4 answers 503 for
  * 10 s, 5 is a rolling restart, 6 loses a POST's answer in a proxy ({@link LossyTlsProxy}).
+ *
+ * <p>The stack, clients and management queries are the {@link FaultRig}; the load and read-back {@link FaultLoad}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 // A guard against a hang, not a figure: on an idle machine each scenario takes 20-60 s.
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
-class FaultIT {
+class FaultIT extends FaultRig {
 
-    static final String HOST = "bookmarks.fault.test";
-    static final List<String> ADDRESSES = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
-    /** Scenario 6's name: the lossy proxy on {@value #PROXY_ADDRESS} and gateway-2 on 127.0.0.12. */
-    static final String LOSSY_HOST = "bookmarks.lossy.test";
-    static final String PROXY_ADDRESS = "127.0.0.14";
-    static final String FLAKY_SHARD = "shard-3";
-    static final int THREADS = 16;
-    static final int USERS = 48;
-    static final Duration RUN = Duration.ofSeconds(20);
-    static final JsonMapper JSON = JsonMapper.builder()
-            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
-
-    @TempDir
-    static Path data;
-
-    static LocalStack stack;
-    static BookmarksClient client;
-    /**
-     * For the rolling restart and the read-backs: keeps retrying (Retry-After, backoff up to 1 s) for up to about
-     * five minutes, far longer than a restart takes on a slow machine (8-10 s idle, 30-76 s seen on a busy one).
-     */
-    static BookmarksClient patient;
-    static HttpClient direct;
-    static HttpClient plain;
-    static ExecutorService pool;
-    static FlakyShardProxy flaky;
-    static final ThreadLocal<String> currentToken = new ThreadLocal<>();
-    /** The load and user of this thread's current call, to which the client's retries are counted. */
-    static final ThreadLocal<Load> currentLoad = new ThreadLocal<>();
-    static final ThreadLocal<String> currentUser = new ThreadLocal<>();
-    static final List<String> users = IntStream.range(0, USERS).mapToObj(i -> String.format("fault-user-%02d", i)).toList();
-    static final Map<String, String> tokens = new ConcurrentHashMap<>();
-    static final Map<String, String> shardOf = new HashMap<>();
-
-    @BeforeAll
-    static void startStack() throws Exception {
-        assertThat(Arrays.stream(InetAddress.getAllByName(HOST)).map(InetAddress::getHostAddress))
-                .as("the hosts file failsafe sets").containsExactlyInAnyOrderElementsOf(ADDRESSES);
-        long begin = System.nanoTime();
-        Options options = Options.freePorts(Options.findRepoRoot(Path.of("")), data, 3, 3)
-                .withGatewayAddresses(ADDRESSES)
-                .withGatewayArgs(List.of("--bookmarks.gateway.tls.self-signed-hosts=" + HOST + "," + LOSSY_HOST + ","
-                        + String.join(",", ADDRESSES)));
-        stack = LocalStack.start(options);
-        System.out.printf("[FaultIT] stack ready in %.1f s: gateways %s on %s port %d%n", (System.nanoTime() - begin) / 1e9,
-                stack.gatewayScheme(), ADDRESSES, options.gatewayPorts().get(0));
-        pool = Executors.newFixedThreadPool(THREADS);
-        direct = stack.gatewayClient().build();
-        plain = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        client = clientFor(HOST, 1).maxAttempts(3)
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(500))
-                .maxRetryAfter(Duration.ofMillis(200)).build();
-        patient = clientFor(HOST, 5).maxAttempts(300)
-                .backoff(Duration.ofMillis(100), Duration.ofSeconds(1))
-                .maxRetryAfter(Duration.ofSeconds(1)).build();
-        flaky = FlakyShardProxy.start(options.shardPorts().get(stack.shards().indexOf(stack.shards().stream()
-                .filter(s -> s.name().equals(FLAKY_SHARD)).findFirst().orElseThrow())));
-        for (String user : users) {
-            tokens.put(user, client.devToken(user));
-            JsonNode route = JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(0).managementUrl()
-                    + "/actuator/route/" + user)).header("Authorization", stack.adminAuthorization())
-                    .timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            shardOf.put(user, route.get("shardId").asString());
-        }
-        Map<String, Integer> perShard = new java.util.TreeMap<>();
-        shardOf.values().forEach(s -> perShard.merge(s, 1, Integer::sum));
-        System.out.println("[FaultIT] users per shard: " + perShard);
-    }
-
-    /**
-     * A client of the gateways by {@code host} (seeded randomness; every retry is counted to the calling thread's
-     * load); under TLS it trusts each gateway's own certificate (the client still pins the name).
-     */
-    static BookmarksClient.Builder clientFor(String host, long seed) {
-        BookmarksClient.Builder builder = BookmarksClient.builder(URI.create(stack.gatewayScheme() + "://" + host + ":"
-                        + stack.options().gatewayPorts().get(0)))
-                .tokenSupplier(currentToken::get)
-                .connectTimeout(Duration.ofSeconds(1))
-                .requestTimeout(Duration.ofSeconds(10))
-                .random(new Random(seed))
-                .sleeper(wait -> {
-                    Sleeper.SYSTEM.sleep(wait);
-                    Load load = currentLoad.get();
-                    if (load != null) {
-                        load.attempts.add(new Attempt(currentUser.get(), System.nanoTime()));
-                    }
-                });
-        if ("https".equals(stack.gatewayScheme())) {
-            builder.sslContext(Tls.trusting(stack.gateways().stream().map(g -> Tls.gatewayCertificate(g.dataDir())).toList()));
-        }
-        return builder;
-    }
-
-    @AfterAll
-    static void stopStack() {
-        if (pool != null) {
-            pool.shutdownNow();
-        }
-        if (flaky != null) {
-            flaky.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
-    }
 
     @Test
     @Order(1)
@@ -199,7 +82,7 @@ class FaultIT {
         List<Integer> liveGateways = IntStream.range(0, stack.gateways().size())
                 .filter(i -> stack.gateways().get(i).process().isAlive()).boxed().toList();
         for (int g : liveGateways) { // warm the probe connections
-            assertThat(probe(g, liveUser).status).isEqualTo(200);
+            assertThat(probe(g, liveUser).status()).isEqualTo(200);
         }
         List<String> probeReport = Collections.synchronizedList(new ArrayList<>());
         List<Probe> openProbes = Collections.synchronizedList(new ArrayList<>());
@@ -330,7 +213,7 @@ class FaultIT {
             report.add("redis pid " + redis.pid() + " stopped (SIGTERM, exited " + exited + ")");
             sleep(15_000);
             for (int g = 0; g < stack.gateways().size(); g++) {
-                readinessDuringOutage.add(LocalStack.status(plain, stack.gateways().get(g).managementUrl()
+                readinessDuringOutage.add(Readiness.status(plain, stack.gateways().get(g).managementUrl()
                         + "/actuator/health/readiness"));
             }
             report.add("gateway-1's ring health 15 s into the outage: " + ringHealth(0));
@@ -481,350 +364,7 @@ class FaultIT {
     }
 
     static void assertNoneLostOrDuplicated(ReadBack readBack) {
-        assertThat(readBack.lost).as("lost acknowledged writes").isEmpty();
-        assertThat(readBack.duplicates).as("duplicated writes").isEmpty();
-    }
-
-    // ---- ring -------------------------------------------------------------------------------------------
-
-    /**
-     * Points {@code shardId}'s ring entry at {@code url} through the registry's admin API, retrying until Redis
-     * takes the write or {@code within} ends; returns the new ring's epoch.
-     */
-    static long pointShardAt(String shardId, String url, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        String last = "not tried";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> answer = plain.send(HttpRequest.newBuilder(URI.create(stack.registry().managementUrl()
-                                + "/actuator/shards/" + shardId)).timeout(Duration.ofSeconds(5))
-                        .header("Authorization", stack.adminAuthorization()).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"url\":\"" + url + "\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (answer.statusCode() == 200) {
-                    return JSON.readTree(answer.body()).path("epoch").asLong();
-                }
-                last = answer.statusCode() + " " + answer.body();
-            } catch (Exception e) {
-                last = e.toString();
-            }
-            sleep(250);
-        }
-        throw new AssertionError("the registry did not take the ring change within " + within + ": " + last);
-    }
-
-    /** Per gateway, ms from {@code since} until it routes {@code user} to {@code url} at {@code epoch} or later (-1: not in 30 s). */
-    static Map<String, Long> awaitRouteOnEveryGateway(String user, String url, long epoch, long since) {
-        Map<String, Long> reached = new java.util.TreeMap<>();
-        for (int g = 0; g < stack.gateways().size(); g++) {
-            long deadline = since + Duration.ofSeconds(30).toNanos();
-            long after = -1;
-            while (System.nanoTime() < deadline) {
-                JsonNode route = route(g, user);
-                if (url.equals(route.path("url").asString()) && route.path("epoch").asLong() >= epoch) {
-                    after = (System.nanoTime() - since) / 1_000_000;
-                    break;
-                }
-                sleep(50);
-            }
-            reached.put(stack.gateways().get(g).name(), after);
-        }
-        return reached;
-    }
-
-    static JsonNode route(int gateway, String user) {
-        try {
-            return JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(gateway).managementUrl()
-                    + "/actuator/route/" + user)).header("Authorization", stack.adminAuthorization())
-                    .timeout(Duration.ofSeconds(3)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    /** {@code bookmarks_gateway_retries_total} summed over the gateways, by its tags (reason, decision). */
-    static Map<String, Double> gatewayRetries() {
-        Map<String, Double> sums = new java.util.TreeMap<>();
-        for (Service gateway : stack.gateways()) {
-            String text;
-            try {
-                text = plain.send(HttpRequest.newBuilder(URI.create(gateway.managementUrl() + "/actuator/prometheus"))
-                        .header("Authorization", stack.adminAuthorization())
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            } catch (Exception e) {
-                continue;
-            }
-            for (String line : text.split("\n")) {
-                if (line.startsWith("bookmarks_gateway_retries_total{")) {
-                    int space = line.lastIndexOf(' ');
-                    sums.merge(line.substring(line.indexOf('{'), space), Double.parseDouble(line.substring(space + 1)),
-                            Double::sum);
-                }
-            }
-        }
-        return sums;
-    }
-
-    static String ringHealth(int gateway) {
-        try {
-            JsonNode health = JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(gateway)
-                    .managementUrl() + "/actuator/health")).header("Authorization", stack.adminAuthorization())
-                    .timeout(Duration.ofSeconds(3)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
-            JsonNode ring = health.path("components").path("ring");
-            return ring.isMissingNode() ? "overall " + health.path("status").asString() : ring.toString();
-        } catch (Exception e) {
-            return "ERROR " + e;
-        }
-    }
-
-    // ---- load -------------------------------------------------------------------------------------------
-
-    /** One operation's outcome. */
-    record Op(String user, boolean post, boolean ok, long micros) {
-    }
-
-    /** One HTTP request of the client to a gateway: the first of each call, and each retry. */
-    record Attempt(String user, long nanoTime) {
-    }
-
-    static final class Load {
-        volatile double seconds;
-        final ConcurrentLinkedQueue<Op> ops = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<Attempt> attempts = new ConcurrentLinkedQueue<>();
-        final Map<String, String[]> acked = new ConcurrentHashMap<>(); // url -> {user, id}
-        final Map<String, String> attempted = new ConcurrentHashMap<>(); // url -> user, acknowledged or not
-        final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
-        final ConcurrentLinkedQueue<String> failureSamples = new ConcurrentLinkedQueue<>();
-
-        long ops() {
-            return ops.size();
-        }
-
-        long opsOutside(String shard) {
-            return ops.stream().filter(o -> !shardOf.get(o.user).equals(shard)).count();
-        }
-
-        long failuresOutside(String shard) {
-            return ops.stream().filter(o -> !o.ok && !shardOf.get(o.user).equals(shard)).count();
-        }
-
-        String summary(String deadShard) {
-            List<Op> all = new ArrayList<>(ops);
-            long posts = all.stream().filter(Op::post).count();
-            long failed = all.stream().filter(o -> !o.ok).count();
-            String text = String.format("%.0f s of load: ops %d (%d GET, %d POST, %.0f/s), failed %d, acknowledged POSTs"
-                            + " %d, client requests per op %.2f, p50 %s, p99 %s, max %s", seconds, all.size(),
-                    all.size() - posts, posts, all.size() / seconds, failed, acked.size(),
-                    attempts.size() / (double) Math.max(1, all.size()), pct(all, 0.5), pct(all, 0.99), pct(all, 1.0));
-            if (deadShard != null) {
-                List<Op> others = all.stream().filter(o -> !shardOf.get(o.user).equals(deadShard)).toList();
-                List<Op> dead = all.stream().filter(o -> shardOf.get(o.user).equals(deadShard)).toList();
-                text += String.format("; other shards' users: ops %d, failed %d, p99 %s; %s's users: ops %d, failed %d",
-                        others.size(), others.stream().filter(o -> !o.ok).count(), pct(others, 0.99), deadShard,
-                        dead.size(), dead.stream().filter(o -> !o.ok).count());
-            }
-            return text;
-        }
-
-        static String pct(List<Op> ops, double q) {
-            if (ops.isEmpty()) {
-                return "-";
-            }
-            long[] micros = ops.stream().mapToLong(Op::micros).sorted().toArray();
-            int at = (int) Math.min(micros.length - 1, Math.ceil(q * micros.length) - 1);
-            return String.format("%.1f ms", micros[Math.max(0, at)] / 1000.0);
-        }
-    }
-
-    /**
-     * Runs the load through {@code via} for at least {@code length} and until the fault is done (at most eight
-     * minutes in all, a bound for a stuck fault rather than a figure); {@code fault} runs on its own thread
-     * {@code faultAt} into the run.
-     */
-    static Load run(String scenario, BookmarksClient via, Duration faultAt, Duration length, Runnable fault)
-            throws Exception {
-        Load load = new Load();
-        AtomicBoolean faultDone = new AtomicBoolean();
-        long start = System.nanoTime();
-        long end = start + length.toNanos();
-        long hardEnd = start + Duration.ofMinutes(8).toNanos();
-        List<Future<?>> workers = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            int thread = t;
-            workers.add(pool.submit(() -> {
-                Random random = new Random(31L * thread + scenario.hashCode());
-                long seq = 0;
-                currentLoad.set(load);
-                try {
-                    for (long now = System.nanoTime(); now < hardEnd && (now < end || !faultDone.get());
-                            now = System.nanoTime()) {
-                        oneOperation(load, via, scenario, thread, seq++, random);
-                    }
-                } finally {
-                    currentLoad.remove();
-                }
-                return null;
-            }));
-        }
-        ExecutorService chaos = Executors.newSingleThreadExecutor();
-        try {
-            Future<?> faultFuture = chaos.submit(() -> {
-                try {
-                    sleep(faultAt.toMillis());
-                    fault.run();
-                } finally {
-                    faultDone.set(true);
-                }
-                return null;
-            });
-            for (Future<?> worker : workers) {
-                worker.get(10, TimeUnit.MINUTES);
-            }
-            faultFuture.get(2, TimeUnit.MINUTES);
-        } finally {
-            chaos.shutdownNow();
-        }
-        load.seconds = (System.nanoTime() - start) / 1e9;
-        return load;
-    }
-
-    private static void oneOperation(Load load, BookmarksClient via, String scenario, int thread, long seq, Random random) {
-        String user = users.get(random.nextInt(USERS));
-        currentToken.set(tokens.get(user));
-        currentUser.set(user);
-        boolean post = random.nextInt(100) < 20;
-        String url = "https://fault.example/" + scenario + "/" + user + "/" + thread + "-" + seq;
-        long begin = System.nanoTime();
-        load.attempts.add(new Attempt(user, begin));
-        boolean ok;
-        try {
-            if (post) {
-                load.attempted.put(url, user);
-                Bookmark created = via.create(user, BookmarkDraft.of(url));
-                load.acked.put(url, new String[] {user, created.id()});
-            } else {
-                via.list(user, null, null, 20, null);
-            }
-            ok = true;
-        } catch (RuntimeException e) {
-            ok = false;
-            load.failures.add(user);
-            if (load.failureSamples.size() < 5) {
-                load.failureSamples.add((post ? "POST " : "GET ") + user + " (" + shardOf.get(user) + "): " + e);
-            }
-        }
-        load.ops.add(new Op(user, post, ok, (System.nanoTime() - begin) / 1000));
-    }
-
-    // ---- read-back --------------------------------------------------------------------------------------
-
-    record ReadBack(int users, int pages, List<String> lost, List<String> duplicates, int attemptedButUnacknowledgedFound,
-            int attemptedButUnacknowledged) {
-        @Override
-        public String toString() {
-            return String.format("read-back of %d users (%d pages): lost acknowledged writes %d, duplicates %d,"
-                            + " unacknowledged POSTs that were stored %d of %d", users, pages, lost.size(), duplicates.size(),
-                    attemptedButUnacknowledgedFound, attemptedButUnacknowledged);
-        }
-    }
-
-    /**
-     * Lists every user's bookmarks to the end, through the patient client (a breaker that opened in the scenario
-     * may still be open for a few seconds); bounded by pages and a deadline.
-     */
-    static ReadBack readBack(Load load) throws Exception {
-        Map<String, Integer> seen = new ConcurrentHashMap<>();
-        Map<String, String> idOf = new ConcurrentHashMap<>();
-        int[] pages = new int[1];
-        List<Future<?>> reads = new ArrayList<>();
-        for (String user : users) {
-            reads.add(pool.submit(() -> {
-                currentToken.set(tokens.get(user));
-                String cursor = null;
-                for (int page = 0; page < 200; page++) {
-                    Page p = patient.list(user, null, null, 100, cursor);
-                    synchronized (pages) {
-                        pages[0]++;
-                    }
-                    for (Bookmark b : p.items()) {
-                        seen.merge(b.url(), 1, Integer::sum);
-                        idOf.put(b.url(), b.id());
-                    }
-                    cursor = p.nextCursor();
-                    if (cursor == null) {
-                        return null;
-                    }
-                }
-                throw new IllegalStateException("more than 200 pages for " + user);
-            }));
-        }
-        for (Future<?> read : reads) {
-            read.get(6, TimeUnit.MINUTES);
-        }
-        List<String> lost = new ArrayList<>();
-        load.acked.forEach((url, userAndId) -> {
-            if (!seen.containsKey(url) || !userAndId[1].equals(idOf.get(url))) {
-                lost.add(url);
-            }
-        });
-        List<String> duplicates = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
-        int unacked = 0;
-        int unackedFound = 0;
-        for (String url : load.attempted.keySet()) {
-            if (!load.acked.containsKey(url)) {
-                unacked++;
-                if (seen.containsKey(url)) {
-                    unackedFound++;
-                }
-            }
-        }
-        return new ReadBack(USERS, pages[0], lost, duplicates, unackedFound, unacked);
-    }
-
-    // ---- probes -----------------------------------------------------------------------------------------
-
-    /** One probe's answer: status, Content-Type, Retry-After (-1 if absent or not whole seconds), when and how long. */
-    record Probe(int gateway, int status, String contentType, long retryAfterSeconds, long sentAt, long millis) {
-    }
-
-    /** One GET of the user's bookmarks straight to gateway {@code index}, no retry. */
-    static Probe probe(int index, String user) {
-        long begin = System.nanoTime();
-        try {
-            HttpResponse<Void> answer = direct.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl(index)
-                            + "/api/users/" + user + "/bookmarks?limit=1")).timeout(Duration.ofSeconds(10))
-                    .header("Authorization", "Bearer " + tokens.get(user)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            long retryAfter = answer.headers().firstValue("Retry-After").filter(v -> v.matches("[0-9]{1,9}"))
-                    .map(Long::parseLong).orElse(-1L);
-            return new Probe(index, answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(""),
-                    retryAfter, begin, (System.nanoTime() - begin) / 1_000_000);
-        } catch (Exception e) {
-            return new Probe(index, -1, e.toString(), -1, begin, (System.nanoTime() - begin) / 1_000_000);
-        }
-    }
-
-    static String breakerState(int gateway, String shard) {
-        try {
-            JsonNode body = JSON.readTree(plain.send(HttpRequest.newBuilder(URI.create(
-                    stack.gateways().get(gateway).managementUrl() + "/actuator/circuitbreakers"))
-                    .header("Authorization", stack.adminAuthorization())
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString()).body());
-            JsonNode breaker = body.path("circuitBreakers").path(shard);
-            return breaker.isMissingNode() ? "NONE" : breaker.path("state").asString();
-        } catch (Exception e) {
-            return "ERROR " + e;
-        }
-    }
-
-    static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        assertThat(readBack.lost()).as("lost acknowledged writes").isEmpty();
+        assertThat(readBack.duplicates()).as("duplicated writes").isEmpty();
     }
 }

@@ -1,5 +1,6 @@
 package dev.bookmarks.testing.redis;
 
+import dev.bookmarks.redis.RedisServerBinary;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,7 @@ final class RedisSources {
     /** This JVM's environment and PATH, and Testcontainers only if a Docker engine is hinted. */
     static RedisSources system() {
         Map<String, String> env = System.getenv();
-        return new RedisSources(env, RedisBinaries::onSystemPath,
+        return new RedisSources(env, RedisServerBinary::onSystemPath,
                 () -> RedisContainer.engineHinted(env) && RedisContainer.answers());
     }
 
@@ -68,7 +69,7 @@ final class RedisSources {
 
     private RealRedis startProcess(String why, boolean tls) {
         Optional<Path> onPath = redisServerOnPath.get();
-        Path binary = onPath.orElseGet(RedisBinaries::embedded);
+        Path binary = onPath.orElseGet(RedisServerBinary::embedded);
         String origin = onPath.isPresent() ? "found on the PATH"
                 : "shipped in embedded-redis; none is on the PATH";
         RealRedis redis = RealRedis.process(RedisProcess.start(binary, tls));

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.bookmarks.redis.RedisServerBinary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,7 @@ class RealRedisProcessIT {
      * case is skipped and the embedded one still runs.
      */
     private static Optional<Path> requirePathBinary() {
-        Optional<Path> binary = RedisBinaries.onSystemPath();
+        Optional<Path> binary = RedisServerBinary.onSystemPath();
         if (binary.isEmpty() && System.getenv("CI") != null) {
             throw new AssertionError("redis-server is not on the PATH; .ci/run must install it");
         }
@@ -191,7 +192,7 @@ class RealRedisProcessIT {
         // Where an engine may really answer, this would pull redis:7 instead of failing fast.
         assumeFalse(RedisContainer.engineHinted(System.getenv()), "a Docker engine is hinted");
         RedisSources dockerClaimsToAnswer =
-                new RedisSources(Map.of(), RedisBinaries::onSystemPath, () -> true);
+                new RedisSources(Map.of(), RedisServerBinary::onSystemPath, () -> true);
 
         try (RealRedis redis = dockerClaimsToAnswer.start()) {
             assertThat(redis.controlsProcess()).isTrue();

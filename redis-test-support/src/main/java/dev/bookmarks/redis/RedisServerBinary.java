@@ -1,4 +1,4 @@
-package dev.bookmarks.testing.redis;
+package dev.bookmarks.redis;
 
 import java.io.File;
 import java.io.IOException;
@@ -20,10 +20,14 @@ import java.util.jar.JarFile;
 /**
  * Finds a {@code redis-server} executable: on the PATH, or the prebuilt one that the
  * {@code com.github.codemonstur:embedded-redis} jar carries for this OS and CPU.
+ *
+ * <p>Shared by the test Redis ({@code dev.bookmarks.testing.redis}) and the runnable local stack, which
+ * shades this one class (and embedded-redis) into its jar; so it uses the JDK only, never JUnit or
+ * Testcontainers.
  */
-final class RedisBinaries {
+public final class RedisServerBinary {
 
-    static final String NAME = "redis-server";
+    public static final String NAME = "redis-server";
 
     /** A file that exists in every version of the embedded-redis jar, to find the jar by. */
     private static final String EMBEDDED_MARKER =
@@ -31,11 +35,20 @@ final class RedisBinaries {
 
     private static Path extracted;
 
-    private RedisBinaries() {
+    private RedisServerBinary() {
+    }
+
+    /**
+     * The {@code redis-server} on this JVM's PATH, else the embedded one (see {@link #embedded()}).
+     *
+     * @throws IllegalStateException if there is none on the PATH and no embedded one for this platform
+     */
+    public static Path find() {
+        return onSystemPath().orElseGet(RedisServerBinary::embedded);
     }
 
     /** The first executable {@code redis-server} in the directories of a PATH-style string. */
-    static Optional<Path> onPath(String path) {
+    public static Optional<Path> onPath(String path) {
         if (path == null) {
             return Optional.empty();
         }
@@ -51,7 +64,8 @@ final class RedisBinaries {
         return Optional.empty();
     }
 
-    static Optional<Path> onSystemPath() {
+    /** The first executable {@code redis-server} on this JVM's PATH. */
+    public static Optional<Path> onSystemPath() {
         return onPath(System.getenv("PATH"));
     }
 
@@ -62,7 +76,7 @@ final class RedisBinaries {
      * @throws IllegalStateException if embedded-redis is not on the class path or carries no
      *     binary for this platform
      */
-    static synchronized Path embedded() {
+    public static synchronized Path embedded() {
         if (extracted == null) {
             extracted = extract(platformSuffix());
         }
@@ -80,45 +94,32 @@ final class RedisBinaries {
             osPart = "darwin";
         } else {
             throw new IllegalStateException("embedded-redis has no runnable redis-server for "
-                    + os + "; install redis-server on the PATH or set REDIS_URL");
+                    + os + "; install redis-server on the PATH");
         }
-        String archPart;
-        switch (arch) {
-            case "amd64":
-            case "x86_64":
-                archPart = "amd64";
-                break;
-            case "aarch64":
-            case "arm64":
-                archPart = "arm64";
-                break;
-            case "x86":
-            case "i386":
-            case "i686":
-                archPart = "386";
-                break;
-            default:
-                throw new IllegalStateException("embedded-redis has no redis-server for CPU "
-                        + arch + "; install redis-server on the PATH or set REDIS_URL");
-        }
+        String archPart = switch (arch) {
+            case "amd64", "x86_64" -> "amd64";
+            case "aarch64", "arm64" -> "arm64";
+            case "x86", "i386", "i686" -> "386";
+            default -> throw new IllegalStateException("embedded-redis has no redis-server for CPU "
+                    + arch + "; install redis-server on the PATH");
+        };
         return "-" + osPart + "-" + archPart;
     }
 
     private static Path extract(String suffix) {
-        URL marker = RedisBinaries.class.getClassLoader().getResource(EMBEDDED_MARKER);
+        URL marker = RedisServerBinary.class.getClassLoader().getResource(EMBEDDED_MARKER);
         if (marker == null) {
             throw new IllegalStateException("redis-server is not on the PATH and "
                     + "com.github.codemonstur:embedded-redis is not on the class path");
         }
         try {
             URLConnection connection = marker.openConnection();
-            if (!(connection instanceof JarURLConnection)) {
-                throw new IllegalStateException(
-                        "embedded-redis is not loaded from a jar: " + marker);
+            if (!(connection instanceof JarURLConnection jarConnection)) {
+                throw new IllegalStateException("embedded-redis is not loaded from a jar: " + marker);
             }
             // Uncached, so that closing this JarFile cannot close one the class loader uses.
             connection.setUseCaches(false);
-            try (JarFile jar = ((JarURLConnection) connection).getJarFile()) {
+            try (JarFile jar = jarConnection.getJarFile()) {
                 // Entry names vary with the jar's version (redis-server-6.2.6-v5-linux-amd64 in
                 // 1.4.4), so match on the platform suffix rather than a full name.
                 JarEntry entry = jar.stream()
@@ -127,7 +128,8 @@ final class RedisBinaries {
                                 && e.getName().endsWith(suffix))
                         .max(Comparator.comparing(JarEntry::getName))
                         .orElseThrow(() -> new IllegalStateException("the embedded-redis jar "
-                                + jar.getName() + " has no redis-server*" + suffix));
+                                + jar.getName() + " has no redis-server*" + suffix
+                                + "; install redis-server on the PATH"));
                 Path dir = Files.createTempDirectory("real-redis-bin-");
                 Path binary = dir.resolve(entry.getName());
                 // deleteOnExit runs in reverse order: the file first, then its directory.
