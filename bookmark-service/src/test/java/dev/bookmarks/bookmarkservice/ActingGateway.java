@@ -1,8 +1,8 @@
 package dev.bookmarks.bookmarkservice;
 
-import dev.bookmarks.signing.BodyDigest;
-import dev.bookmarks.signing.InternalSecret;
-import dev.bookmarks.signing.RequestSigner;
+import dev.bookmarks.protocol.BodyDigest;
+import dev.bookmarks.protocol.InternalSecret;
+import dev.bookmarks.protocol.RequestSigner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

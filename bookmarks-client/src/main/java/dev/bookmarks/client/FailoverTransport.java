@@ -1,6 +1,6 @@
 package dev.bookmarks.client;
 
-import dev.bookmarks.signing.ApiHeaders;
+import dev.bookmarks.protocol.ApiHeaders;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -2,7 +2,7 @@ package dev.bookmarks.gateway;
 
 import dev.bookmarks.config.Ranges;
 import dev.bookmarks.gateway.headers.ProxyAllowList;
-import dev.bookmarks.signing.InternalSecret;
+import dev.bookmarks.protocol.InternalSecret;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -3,7 +3,7 @@ package dev.bookmarks.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bookmarks.signing.attack.RawHttp;
+import dev.bookmarks.protocol.attack.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,8 +2,8 @@ package dev.bookmarks.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bookmarks.signing.attack.PathAttacks;
-import dev.bookmarks.signing.attack.RawHttp;
+import dev.bookmarks.protocol.attack.PathAttacks;
+import dev.bookmarks.protocol.attack.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

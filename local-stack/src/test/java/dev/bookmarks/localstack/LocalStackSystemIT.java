@@ -3,11 +3,11 @@ package dev.bookmarks.localstack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bookmarks.signing.BodyDigest;
-import dev.bookmarks.signing.InternalSecret;
-import dev.bookmarks.signing.RequestSigner;
-import dev.bookmarks.signing.attack.PathAttacks;
-import dev.bookmarks.signing.attack.RawHttp;
+import dev.bookmarks.protocol.BodyDigest;
+import dev.bookmarks.protocol.InternalSecret;
+import dev.bookmarks.protocol.RequestSigner;
+import dev.bookmarks.protocol.attack.PathAttacks;
+import dev.bookmarks.protocol.attack.RawHttp;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

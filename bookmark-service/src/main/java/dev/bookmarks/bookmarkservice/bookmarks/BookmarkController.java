@@ -2,7 +2,7 @@ package dev.bookmarks.bookmarkservice.bookmarks;
 
 import dev.bookmarks.ring.UserIds;
 import dev.bookmarks.bookmarkservice.security.GatewayIdentity;
-import dev.bookmarks.signing.ApiHeaders;
+import dev.bookmarks.protocol.ApiHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
 import dev.bookmarks.bookmarkservice.security.TrustProperties;
-import dev.bookmarks.signing.InternalSecret;
+import dev.bookmarks.protocol.InternalSecret;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;

@@ -1,6 +1,6 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
-import dev.bookmarks.signing.ApiHeaders;
+import dev.bookmarks.protocol.ApiHeaders;
 import java.util.List;
 import java.util.Optional;
 

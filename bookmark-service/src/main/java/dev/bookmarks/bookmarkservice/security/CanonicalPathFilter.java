@@ -1,7 +1,7 @@
 package dev.bookmarks.bookmarkservice.security;
 
 import dev.bookmarks.bookmarkservice.Problems;
-import dev.bookmarks.signing.CanonicalPaths;
+import dev.bookmarks.protocol.CanonicalPaths;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

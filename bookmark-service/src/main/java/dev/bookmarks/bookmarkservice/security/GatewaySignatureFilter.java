@@ -1,11 +1,11 @@
 package dev.bookmarks.bookmarkservice.security;
 
 import dev.bookmarks.bookmarkservice.Problems;
-import dev.bookmarks.signing.ApiHeaders;
-import dev.bookmarks.signing.ApiPaths;
-import dev.bookmarks.signing.BodyDigest;
-import dev.bookmarks.signing.RequestVerifier;
-import dev.bookmarks.signing.RequestVerifier.Verdict;
+import dev.bookmarks.protocol.ApiHeaders;
+import dev.bookmarks.protocol.ApiPaths;
+import dev.bookmarks.protocol.BodyDigest;
+import dev.bookmarks.protocol.RequestVerifier;
+import dev.bookmarks.protocol.RequestVerifier.Verdict;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

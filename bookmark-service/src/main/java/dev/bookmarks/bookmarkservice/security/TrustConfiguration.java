@@ -1,8 +1,8 @@
 package dev.bookmarks.bookmarkservice.security;
 
 import dev.bookmarks.bookmarkservice.ShardProperties;
-import dev.bookmarks.signing.InternalSecret;
-import dev.bookmarks.signing.RequestVerifier;
+import dev.bookmarks.protocol.InternalSecret;
+import dev.bookmarks.protocol.RequestVerifier;
 import java.time.Clock;
 import java.util.Arrays;
 import org.slf4j.Logger;

@@ -11,7 +11,7 @@ import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.bookmarkservice.ActingGateway;
 import dev.bookmarks.bookmarkservice.TestOperator;
-import dev.bookmarks.signing.GatewayHeaders;
+import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.URI;

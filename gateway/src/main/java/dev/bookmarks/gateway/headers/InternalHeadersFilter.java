@@ -1,7 +1,7 @@
 package dev.bookmarks.gateway.headers;
 
 import dev.bookmarks.gateway.GatewayFilterOrder;
-import dev.bookmarks.signing.GatewayHeaders;
+import dev.bookmarks.protocol.GatewayHeaders;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;

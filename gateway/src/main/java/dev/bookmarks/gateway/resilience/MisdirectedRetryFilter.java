@@ -4,7 +4,7 @@ import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
-import dev.bookmarks.signing.GatewayHeaders;
+import dev.bookmarks.protocol.GatewayHeaders;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;

@@ -7,7 +7,7 @@ import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
-import dev.bookmarks.signing.ApiHeaders;
+import dev.bookmarks.protocol.ApiHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;

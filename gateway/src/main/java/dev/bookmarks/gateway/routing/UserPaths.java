@@ -2,7 +2,7 @@ package dev.bookmarks.gateway.routing;
 
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.ring.UserIds;
-import dev.bookmarks.signing.ApiPaths;
+import dev.bookmarks.protocol.ApiPaths;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 

@@ -2,7 +2,7 @@ package dev.bookmarks.gateway.security;
 
 import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
-import dev.bookmarks.signing.CanonicalPaths;
+import dev.bookmarks.protocol.CanonicalPaths;
 import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;

@@ -2,7 +2,7 @@ package dev.bookmarks.gateway.security;
 
 import dev.bookmarks.gateway.GatewayProperties;
 import dev.bookmarks.gateway.Problems;
-import dev.bookmarks.signing.RequestSigner;
+import dev.bookmarks.protocol.RequestSigner;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;

@@ -3,7 +3,7 @@ package dev.bookmarks.gateway.security;
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.routing.UserPaths;
-import dev.bookmarks.signing.ApiPaths;
+import dev.bookmarks.protocol.ApiPaths;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.Authentication;

@@ -6,12 +6,12 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
-import dev.bookmarks.signing.BodyDigest;
-import dev.bookmarks.signing.GatewayHeaders;
-import dev.bookmarks.signing.InternalSecret;
-import dev.bookmarks.signing.RequestSigner;
-import dev.bookmarks.signing.RequestVerifier;
-import dev.bookmarks.signing.RequestVerifier.Verdict;
+import dev.bookmarks.protocol.BodyDigest;
+import dev.bookmarks.protocol.GatewayHeaders;
+import dev.bookmarks.protocol.InternalSecret;
+import dev.bookmarks.protocol.RequestSigner;
+import dev.bookmarks.protocol.RequestVerifier;
+import dev.bookmarks.protocol.RequestVerifier.Verdict;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
