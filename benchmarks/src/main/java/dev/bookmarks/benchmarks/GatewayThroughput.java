@@ -2,10 +2,10 @@ package dev.bookmarks.benchmarks;
 
 import dev.bookmarks.benchmarks.LoadRig.Figures;
 import dev.bookmarks.benchmarks.ShardThroughput.SignedShard;
-import dev.bookmarks.ring.Ring;
-import dev.bookmarks.ring.Shard;
 import dev.bookmarks.protocol.InternalSecret;
 import dev.bookmarks.protocol.RequestSigner;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedis;
 import java.io.InputStream;
 import java.net.URI;

@@ -1,11 +1,11 @@
 package dev.bookmarks.benchmarks;
 
+import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.registry.RedisKeys;
 import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.TrustedRingKeys;
 import dev.bookmarks.ring.Ring;
-import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.testing.redis.RealRedis;
 import dev.bookmarks.testing.redis.TestRingKeys;
 import java.io.BufferedWriter;

@@ -1,12 +1,12 @@
 package dev.bookmarks.benchmarks;
 
 import dev.bookmarks.benchmarks.LoadRig.Figures;
-import dev.bookmarks.ring.Ring;
-import dev.bookmarks.ring.Shard;
 import dev.bookmarks.protocol.BodyDigest;
 import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.protocol.InternalSecret;
 import dev.bookmarks.protocol.RequestSigner;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedis;
 import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.URI;

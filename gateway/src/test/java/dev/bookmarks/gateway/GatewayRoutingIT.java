@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.gateway.GatewayClient.Reply;
 import dev.bookmarks.gateway.StubShard.Received;
-import dev.bookmarks.ring.Ring;
-import dev.bookmarks.ring.Shard;
-import dev.bookmarks.ring.ShardState;
 import dev.bookmarks.protocol.BodyDigest;
 import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.protocol.InternalSecret;
-import dev.bookmarks.protocol.RequestVerifier;
 import dev.bookmarks.protocol.RequestVerifier.Verdict;
+import dev.bookmarks.protocol.RequestVerifier;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
+import dev.bookmarks.ring.ShardState;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

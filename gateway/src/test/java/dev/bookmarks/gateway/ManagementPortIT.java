@@ -2,24 +2,17 @@ package dev.bookmarks.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
-import dev.bookmarks.ring.Shard;
-import dev.bookmarks.protocol.attack.ManagementPortProbe;
 import dev.bookmarks.protocol.attack.ManagementPortContract;
-import dev.bookmarks.testing.redis.RealRedisExtension;
+import dev.bookmarks.protocol.attack.ManagementPortProbe;
+import dev.bookmarks.ring.Shard;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * A gateway's management port: health and its probes answer anyone, with the status only; every other endpoint
@@ -27,24 +20,16 @@ import org.springframework.test.context.DynamicPropertySource;
  * too many logins is held off with 429; the port listens on the configured address only (the local profile's
  * 127.0.0.1).
  */
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.gateway.tls.enabled=false",
-        "bookmarks.management.failed-logins-per-minute=" + ManagementPortIT.FAILED_LOGINS_PER_MINUTE,
-        "bookmarks.registry.poll-interval=200ms"})
 @ActiveProfiles("local")
-class ManagementPortIT extends ManagementPortContract {
+@TestPropertySource(properties = "bookmarks.management.failed-logins-per-minute="
+        + ManagementPortIT.FAILED_LOGINS_PER_MINUTE)
+class ManagementPortIT extends GatewayIntegrationBase implements ManagementPortContract {
 
     static final int FAILED_LOGINS_PER_MINUTE = 20;
     private static final String SCRAPER_PASSWORD = "the scraper's password, stored as bcrypt";
 
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
+    static void operators(DynamicPropertyRegistry registry) {
         // One property source holds the whole list: Spring binds a list from one source only.
         registry.add("bookmarks.management.users[0].name", () -> GatewayClient.OPERATOR);
         registry.add("bookmarks.management.users[0].password", () -> "{noop}" + GatewayClient.OPERATOR_PASSWORD);
@@ -53,12 +38,9 @@ class ManagementPortIT extends ManagementPortContract {
                 () -> "{bcrypt}" + new BCryptPasswordEncoder(4).encode(SCRAPER_PASSWORD));
     }
 
-    @LocalManagementPort
-    int managementPort;
-
     /** A ring, so that health is UP and the route endpoint has something to show. */
     @BeforeEach
-    void aRingIsLoaded(@Autowired RingStore store, @Autowired RingWatcher watcher) {
+    void aRingIsLoaded() {
         if (watcher.current().isEmpty()) {
             TestRings.publish(store, watcher, List.of(Shard.active("s-a", "http://127.0.0.1:9", 1)));
         }
@@ -74,24 +56,24 @@ class ManagementPortIT extends ManagementPortContract {
     }
 
     @Override
-    protected ManagementPortProbe probe() {
+    public ManagementPortProbe probe() {
         return new ManagementPortProbe(managementPort, GatewayClient.OPERATOR, GatewayClient.OPERATOR_PASSWORD,
                 List.of("bookmarks_ring_epoch", "circuitBreakers", "shardId"));
     }
 
     @Override
-    protected List<String> protectedPaths() {
+    public List<String> protectedPaths() {
         return List.of("/actuator", "/actuator/prometheus", "/actuator/ring", "/actuator/route/alice",
                 "/actuator/circuitbreakers");
     }
 
     @Override
-    protected List<String> healthComponents() {
+    public List<String> healthComponents() {
         return List.of("ring");
     }
 
     @Override
-    protected int failedLoginsPerMinute() {
+    public int failedLoginsPerMinute() {
         return FAILED_LOGINS_PER_MINUTE;
     }
 }

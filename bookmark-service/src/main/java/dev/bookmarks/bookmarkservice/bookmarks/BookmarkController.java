@@ -1,8 +1,8 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
-import dev.bookmarks.ring.UserIds;
 import dev.bookmarks.bookmarkservice.security.GatewayIdentity;
 import dev.bookmarks.protocol.ApiHeaders;
+import dev.bookmarks.ring.UserIds;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;

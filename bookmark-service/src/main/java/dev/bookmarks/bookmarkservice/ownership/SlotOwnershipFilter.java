@@ -1,13 +1,13 @@
 package dev.bookmarks.bookmarkservice.ownership;
 
-import dev.bookmarks.registry.RingWatcher;
-import dev.bookmarks.ring.InvalidUserIdException;
-import dev.bookmarks.ring.Ring;
 import dev.bookmarks.bookmarkservice.Problems;
 import dev.bookmarks.bookmarkservice.ShardProperties;
 import dev.bookmarks.bookmarkservice.security.GatewayIdentity;
 import dev.bookmarks.protocol.ApiPaths;
 import dev.bookmarks.protocol.GatewayHeaders;
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.InvalidUserIdException;
+import dev.bookmarks.ring.Ring;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

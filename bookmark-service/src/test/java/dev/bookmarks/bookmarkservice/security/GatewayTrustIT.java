@@ -3,21 +3,16 @@ package dev.bookmarks.bookmarkservice.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.bookmarks.registry.Heartbeats;
-import dev.bookmarks.registry.RingSigner;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
-import dev.bookmarks.ring.Ring;
-import dev.bookmarks.ring.Shard;
 import dev.bookmarks.bookmarkservice.ActingGateway;
+import dev.bookmarks.bookmarkservice.ShardIntegrationBase;
 import dev.bookmarks.bookmarkservice.TestOperator;
 import dev.bookmarks.protocol.GatewayHeaders;
-import dev.bookmarks.testing.redis.RealRedisExtension;
-import dev.bookmarks.testing.redis.TestRingKeys;
+import dev.bookmarks.registry.Heartbeats;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,58 +21,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Every way a request that did not come from a gateway, or not for this shard, is refused. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.shard.id=s-1",
-        "bookmarks.shard.url=http://127.0.0.1:9001",
-        "bookmarks.shard.counts-max-age=1s",
-        "bookmarks.shard.trust.secrets[0]=" + GatewayTrustIT.SECRET,
-        "bookmarks.registry.poll-interval=200ms"})
-class GatewayTrustIT {
+class GatewayTrustIT extends ShardIntegrationBase {
 
-    static final String SECRET = "the internal secret of this test, 32+ bytes";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Ring RING = Ring.create(1024, List.of(Shard.active("s-1", "http://127.0.0.1:9001", 1),
             Shard.active("s-2", "http://127.0.0.1:9002", 1)));
-
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
-    @TempDir
-    static Path data;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-        registry.add("bookmarks.registry.ring-signing.trusted-keys", () -> TestRingKeys.PUBLIC_KEY);
-        registry.add("bookmarks.shard.data-dir", () -> data.toString());
-        registry.add("bookmarks.management.users[0].name", () -> TestOperator.NAME);
-        registry.add("bookmarks.management.users[0].password", TestOperator::encodedPassword);
-    }
-
-    @LocalServerPort
-    int port;
-
-    @LocalManagementPort
-    int managementPort;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     @Autowired
     Heartbeats heartbeats;
@@ -88,11 +41,8 @@ class GatewayTrustIT {
 
     @BeforeEach
     void ring() {
-        if (store.readEpoch() == 0) {
-            store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new ActingGateway(port, SECRET, "s-1", RING.epoch());
+        publishFirstRing(RING);
+        gateway = actingGateway(RING);
         own = userOwnedBy("s-1");
         foreign = userOwnedBy("s-2");
     }

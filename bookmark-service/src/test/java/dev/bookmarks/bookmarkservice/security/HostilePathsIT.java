@@ -1,38 +1,24 @@
 package dev.bookmarks.bookmarkservice.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.bookmarks.registry.RingSigner;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
-import dev.bookmarks.ring.Ring;
-import dev.bookmarks.ring.Shard;
 import dev.bookmarks.bookmarkservice.ActingGateway;
+import dev.bookmarks.bookmarkservice.ShardIntegrationBase;
 import dev.bookmarks.protocol.BodyDigest;
 import dev.bookmarks.protocol.InternalSecret;
 import dev.bookmarks.protocol.RequestSigner;
 import dev.bookmarks.protocol.attack.PathAttacks;
 import dev.bookmarks.protocol.attack.RawHttp;
-import dev.bookmarks.testing.redis.RealRedisExtension;
-import dev.bookmarks.testing.redis.TestRingKeys;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -40,15 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
  * a signature (anyone who can reach the shard's port), and signed by a gateway for the attacker's own user. Each
  * is 400, 401, 403 or 404, no answer carries the victim's bookmark, and the victim's bookmarks are unchanged.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.shard.id=s-1",
-        "bookmarks.shard.url=http://127.0.0.1:9001",
-        "bookmarks.shard.trust.secrets[0]=" + HostilePathsIT.SECRET,
-        "bookmarks.registry.poll-interval=200ms"})
-class HostilePathsIT {
+class HostilePathsIT extends ShardIntegrationBase {
 
-    static final String SECRET = "the internal secret of this test, 32+ bytes";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String SECRET_URL = "https://victim.example/private";
     /** Both users on this shard, so that only the path checks stand between them. */
@@ -56,37 +35,12 @@ class HostilePathsIT {
     private static final String VICTIM = "alice";
     private static final String ATTACKER = "mallory";
 
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
-    @TempDir
-    static Path data;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-        registry.add("bookmarks.registry.ring-signing.trusted-keys", () -> TestRingKeys.PUBLIC_KEY);
-        registry.add("bookmarks.shard.data-dir", () -> data.toString());
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
-
     private ActingGateway gateway;
 
     @BeforeEach
     void theVictimHasABookmark() {
-        if (store.readEpoch() == 0) {
-            store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new ActingGateway(port, SECRET, "s-1", RING.epoch());
+        publishFirstRing(RING);
+        gateway = actingGateway(RING);
         if (victimsBookmarks() == 0) {
             HttpResponse<String> created = gateway.send("POST", "/api/users/" + VICTIM + "/bookmarks", VICTIM,
                     "{\"url\":\"" + SECRET_URL + "\",\"title\":\"private\"}");

@@ -1,28 +1,21 @@
 package dev.bookmarks.bookmarkservice.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.bookmarks.registry.RingSigner;
-import dev.bookmarks.registry.RingStore;
-import dev.bookmarks.registry.RingWatcher;
-import dev.bookmarks.ring.Ring;
-import dev.bookmarks.ring.Shard;
 import dev.bookmarks.bookmarkservice.ActingGateway;
+import dev.bookmarks.bookmarkservice.ShardIntegrationBase;
 import dev.bookmarks.protocol.BodyDigest;
 import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.protocol.InternalSecret;
 import dev.bookmarks.protocol.RequestSigner;
-import dev.bookmarks.testing.redis.RealRedisExtension;
-import dev.bookmarks.testing.redis.TestRingKeys;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +24,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,50 +31,18 @@ import tools.jackson.databind.json.JsonMapper;
  * What someone who captured a gateway's signed request on the internal network can do with it at a real
  * shard: send it again, or with another body or Idempotency-Key. Each is refused with 401 and writes nothing.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "management.server.port=0",
-        "bookmarks.shard.id=s-1",
-        "bookmarks.shard.url=http://127.0.0.1:9001",
-        "bookmarks.shard.trust.secrets[0]=" + SignedRequestReplayIT.SECRET,
-        "bookmarks.registry.poll-interval=200ms",
-        TestRingKeys.TRUSTED_KEYS_PROPERTY})
-class SignedRequestReplayIT {
+class SignedRequestReplayIT extends ShardIntegrationBase {
 
-    static final String SECRET = "the internal secret of the replay test, 32+ bytes";
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Ring RING = Ring.create(1024, List.of(Shard.active("s-1", "http://127.0.0.1:9001", 1)));
-
-    @RegisterExtension
-    static final RealRedisExtension redis = new RealRedisExtension();
-
-    @TempDir
-    static Path data;
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.url", () -> redis.get().url());
-        registry.add("bookmarks.shard.data-dir", () -> data.toString());
-    }
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    RingStore store;
-
-    @Autowired
-    RingWatcher watcher;
 
     private ActingGateway gateway;
     private final RequestSigner signer = new RequestSigner(InternalSecret.parse(SECRET), Clock.systemUTC());
 
     @BeforeEach
     void ring() {
-        if (store.readEpoch() == 0) {
-            store.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().isPresent());
-        gateway = new ActingGateway(port, SECRET, "s-1", RING.epoch());
+        publishFirstRing(RING);
+        gateway = actingGateway(RING);
     }
 
     @Test

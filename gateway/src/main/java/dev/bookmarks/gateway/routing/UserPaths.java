@@ -1,8 +1,8 @@
 package dev.bookmarks.gateway.routing;
 
 import dev.bookmarks.gateway.Problems;
-import dev.bookmarks.ring.UserIds;
 import dev.bookmarks.protocol.ApiPaths;
+import dev.bookmarks.ring.UserIds;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 

@@ -2,8 +2,8 @@ package dev.bookmarks.gateway.security;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_REQUEST_URL_ATTR;
 
-import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.GatewayFilterOrder;
+import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
 import dev.bookmarks.protocol.ApiHeaders;

@@ -7,32 +7,33 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every management port promises, as tests a module's IT inherits ({@link ManagementPortProbe} does the
+ * What every management port promises, as tests a module's IT implements ({@link ManagementPortProbe} does the
  * checking): health for anyone with the status only, every other endpoint for an operator by every spelling,
- * failed logins held off per address, and a listener on the configured address only.
+ * failed logins held off per address, and a listener on the configured address only. An interface, so that an
+ * IT can extend its module's integration base as well.
  */
-public abstract class ManagementPortContract {
+public interface ManagementPortContract {
 
     /** The port under test, with its operator and what its protected answers contain. */
-    protected abstract ManagementPortProbe probe();
+    ManagementPortProbe probe();
 
     /** Endpoints that need an operator, as paths. */
-    protected abstract List<String> protectedPaths();
+    List<String> protectedPaths();
 
     /** What only an operator sees in {@code /actuator/health}: component names. */
-    protected abstract List<String> healthComponents();
+    List<String> healthComponents();
 
     /** The failed logins per minute the port under test allows. */
-    protected abstract int failedLoginsPerMinute();
+    int failedLoginsPerMinute();
 
     @Test
-    void answersHealthAndItsProbesToAnyoneWithTheStatusOnly() {
+    default void answersHealthAndItsProbesToAnyoneWithTheStatusOnly() {
         probe().healthAnswersAnyoneWithTheStatusOnly(
                 healthComponents().stream().map(name -> "\"" + name + "\"").toArray(String[]::new));
     }
 
     @Test
-    void showsTheHealthComponentsToAnOperator() {
+    default void showsTheHealthComponentsToAnOperator() {
         Answer answer = probe().get("/actuator/health", probe().operator());
 
         assertThat(answer.status()).isEqualTo(200);
@@ -41,36 +42,36 @@ public abstract class ManagementPortContract {
     }
 
     @Test
-    void refusesEveryOtherEndpointWithoutACredentialAsProblemJson() {
+    default void refusesEveryOtherEndpointWithoutACredentialAsProblemJson() {
         probe().refusesWithoutACredential(protectedPaths());
     }
 
     @Test
-    void refusesAWrongPasswordAndAnUnknownOperator() {
+    default void refusesAWrongPasswordAndAnUnknownOperator() {
         probe().refusesAWrongPasswordAndAnUnknownUser(protectedPaths());
     }
 
     @Test
-    void servesEveryProtectedEndpointToAnOperator() {
+    default void servesEveryProtectedEndpointToAnOperator() {
         for (String path : protectedPaths()) {
             assertThat(probe().get(path, probe().operator()).status()).as(path).isEqualTo(200);
         }
     }
 
     @Test
-    void refusesEveryOtherSpellingOfAProtectedEndpointWithoutACredential() {
+    default void refusesEveryOtherSpellingOfAProtectedEndpointWithoutACredential() {
         probe().refusesEveryOtherSpellingWithoutACredential(protectedPaths().stream()
                 .filter(path -> path.matches("/actuator/[a-z]+")).map(path -> path.substring("/actuator/".length()))
                 .toList());
     }
 
     @Test
-    void holdsOffAnAddressThatFailedTooManyLoginsWithoutHoldingOffOthers() {
+    default void holdsOffAnAddressThatFailedTooManyLoginsWithoutHoldingOffOthers() {
         probe().holdsOffAnAddressAfterFailedLogins(failedLoginsPerMinute(), protectedPaths().get(1));
     }
 
     @Test
-    void listensOnTheConfiguredAddressOnly() {
+    default void listensOnTheConfiguredAddressOnly() {
         probe().listensOn127001Only();
     }
 }
