@@ -28,7 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
  * The same list and create calls measured straight to a shard and through one gateway (HTTPS,
  * JWT, rate limit, signing, routing), in one run after a shared warm-up; then through the gateway
  * again with Reactor Netty's native transport switched off ({@code -Dreactor.netty.native=false}),
- * as DESIGN.md asks because of spring-cloud-gateway#4209.
+ * because of spring-cloud-gateway#4209 (docs/architecture.md, "Stack and versions").
  *
  * <p>Usage: {@code java -cp benchmarks/target/benchmarks.jar dev.bookmarks.benchmarks.GatewayThroughput
  * [warm-up seconds, default 120] [seconds per measured run, default 20]}. Needs {@code wrk} and the

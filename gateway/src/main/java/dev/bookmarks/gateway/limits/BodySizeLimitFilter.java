@@ -17,7 +17,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The request body limit (DESIGN.md: 64 KiB at the gateway), ahead of every other filter, security
+ * The request body limit (docs/architecture.md, "Limits": 64 KiB at the gateway), ahead of every other filter, security
  * included, and so ahead of the retry filters, which hold a body in memory:
  *
  * <ul>

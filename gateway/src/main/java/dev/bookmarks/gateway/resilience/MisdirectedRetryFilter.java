@@ -34,7 +34,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>The request body is held in memory so that it can be sent twice (by {@link ShardRetryFilter}, in
  * front of this filter, or else by this one), which is why the gateway needs its body-size limit
- * (64 KiB, DESIGN.md) in front of this filter.
+ * (64 KiB, docs/architecture.md, "Limits") in front of this filter.
  */
 final class MisdirectedRetryFilter implements GlobalFilter, Ordered {
 

@@ -30,7 +30,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 /**
- * Retries a shard call that failed before the shard did anything (DESIGN.md, "Requests and headers"):
+ * Retries a shard call that failed before the shard did anything (docs/architecture.md, "Retries and the retry budget"):
  * a connect failure (refused, unreachable, or the connect timeout: nothing was sent) or a 503 from
  * the shard. Only for GET, HEAD, OPTIONS, PUT, DELETE, or a request with an {@code Idempotency-Key};
  * at most {@code max-attempts} attempts, with exponential backoff and full jitter between them, and
