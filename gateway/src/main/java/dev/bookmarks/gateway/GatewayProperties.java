@@ -1,7 +1,6 @@
 package dev.bookmarks.gateway;
 
 import dev.bookmarks.config.Ranges;
-import dev.bookmarks.gateway.headers.ProxyAllowList;
 import dev.bookmarks.protocol.InternalSecret;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,5 @@
 package dev.bookmarks.gateway;
 
-import dev.bookmarks.gateway.resilience.ShardFailures;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
 import org.slf4j.Logger;

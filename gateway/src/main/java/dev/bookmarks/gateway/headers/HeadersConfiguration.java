@@ -1,6 +1,7 @@
 package dev.bookmarks.gateway.headers;
 
 import dev.bookmarks.gateway.GatewayProperties;
+import dev.bookmarks.gateway.ProxyAllowList;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 

@@ -1,6 +1,7 @@
 package dev.bookmarks.gateway.headers;
 
 import dev.bookmarks.gateway.GatewayFilterOrder;
+import dev.bookmarks.gateway.ProxyAllowList;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.bookmarks.gateway.resilience;
 
 import dev.bookmarks.gateway.GatewayFilterOrder;
+import dev.bookmarks.gateway.ShardFailures;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

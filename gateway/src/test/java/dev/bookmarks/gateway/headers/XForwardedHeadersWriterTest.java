@@ -1,5 +1,6 @@
 package dev.bookmarks.gateway.headers;
 
+import dev.bookmarks.gateway.ProxyAllowList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;

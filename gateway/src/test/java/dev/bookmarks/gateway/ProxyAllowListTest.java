@@ -1,4 +1,4 @@
-package dev.bookmarks.gateway.headers;
+package dev.bookmarks.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

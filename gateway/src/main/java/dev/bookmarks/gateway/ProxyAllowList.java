@@ -1,4 +1,4 @@
-package dev.bookmarks.gateway.headers;
+package dev.bookmarks.gateway;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

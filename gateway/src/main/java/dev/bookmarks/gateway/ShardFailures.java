@@ -1,4 +1,4 @@
-package dev.bookmarks.gateway.resilience;
+package dev.bookmarks.gateway;
 
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
