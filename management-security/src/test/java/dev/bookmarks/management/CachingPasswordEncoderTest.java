@@ -2,18 +2,16 @@ package dev.bookmarks.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.bookmarks.protocol.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 class CachingPasswordEncoderTest {
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     private final AtomicInteger checks = new AtomicInteger();
     /** Stands for BCrypt: "hash-of-x" matches "x", and every check is counted. */
     private final PasswordEncoder slow = new PasswordEncoder() {
@@ -73,26 +71,4 @@ class CachingPasswordEncoderTest {
         assertThat(checks).hasValue(2);
     }
 
-    static final class TestClock extends Clock {
-        private Instant now = Instant.parse("2026-12-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 }

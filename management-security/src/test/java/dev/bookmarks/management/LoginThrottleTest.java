@@ -2,13 +2,14 @@ package dev.bookmarks.management;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bookmarks.management.CachingPasswordEncoderTest.TestClock;
+import dev.bookmarks.protocol.testing.MutableClock;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
 
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
     private final LoginThrottle throttle = new LoginThrottle(3, clock);
 
     @Test

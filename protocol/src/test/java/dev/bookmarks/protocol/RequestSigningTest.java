@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bookmarks.protocol.RequestVerifier.Verdict;
+import dev.bookmarks.protocol.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,7 +152,7 @@ class RequestSigningTest {
 
     @Test
     void acceptsTimestampsUpToTheWindowEitherWayAndRefusesBeyond() {
-        TestClock shardClock = new TestClock(NOW.minus(Duration.ofMinutes(5)));
+        MutableClock shardClock = new MutableClock(NOW.minus(Duration.ofMinutes(5)));
         RequestVerifier started = new RequestVerifier(List.of(SECRET), "s-1", Duration.ofSeconds(30), shardClock);
         shardClock.set(NOW);
         for (long offset : new long[] {-30_000, 30_000}) {

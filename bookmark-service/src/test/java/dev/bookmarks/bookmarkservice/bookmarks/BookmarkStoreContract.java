@@ -2,6 +2,7 @@ package dev.bookmarks.bookmarkservice.bookmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bookmarks.protocol.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,5 +1,6 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
+import dev.bookmarks.protocol.testing.MutableClock;
 import dev.bookmarks.testing.redis.TestRingKeys;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.annotation.Autowired;

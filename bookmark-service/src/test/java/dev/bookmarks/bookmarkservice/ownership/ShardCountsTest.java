@@ -3,9 +3,9 @@ package dev.bookmarks.bookmarkservice.ownership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bookmarks.bookmarkservice.bookmarks.MutableClock;
 import dev.bookmarks.bookmarkservice.ownership.ShardCounts.Counts;
 import dev.bookmarks.bookmarkservice.ownership.ShardCounts.Totals;
+import dev.bookmarks.protocol.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
