@@ -49,7 +49,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class FaultIT extends FaultRig {
 
-
     @Test
     @Order(1)
     void killMinus9OfOneOfThreeGatewaysMidRunCostsNoOperationNoDuplicateAndNoWrite() throws Exception {

@@ -29,7 +29,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class SlotOwnershipFilter extends OncePerRequestFilter {
 
-
     private final RingWatcher watcher;
     private final String shardId;
     private final long refreshMillis;

@@ -33,7 +33,6 @@ public final class GatewaySignatureFilter extends OncePerRequestFilter {
     /** The largest body a shard takes, in bytes: the gateways' limit (64 KiB), so none they forward is refused. */
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
-
     private final RequestVerifier verifier;
 
     public GatewaySignatureFilter(RequestVerifier verifier) {

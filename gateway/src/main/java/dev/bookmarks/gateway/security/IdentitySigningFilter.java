@@ -45,7 +45,6 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
     /** After {@link ReactiveLoadBalancerClientFilter} has replaced {@code lb://} by the shard's address. */
     public static final int ORDER = GatewayFilterOrder.IDENTITY_SIGNING;
 
-
     private final RequestSigner signer;
 
     public IdentitySigningFilter(RequestSigner signer) {
