@@ -2,6 +2,9 @@ package dev.bookmarks.gateway.headers;
 
 import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.protocol.GatewayHeaders;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -41,9 +44,15 @@ public final class InternalHeadersFilter implements GlobalFilter, Ordered {
         return ORDER;
     }
 
+    /**
+     * What is always removed, compared ignoring case: built once, read-only, so that a request costs one
+     * look-up per header it carries and no set of its own unless its {@code Connection} header names more.
+     */
+    private static final Set<String> ALWAYS = always();
+
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        Set<String> remove = namesToRemove(exchange.getRequest().getHeaders());
+        List<String> remove = namesToRemove(exchange.getRequest().getHeaders());
         if (remove.isEmpty()) {
             return chain.filter(exchange);
         }
@@ -55,12 +64,24 @@ public final class InternalHeadersFilter implements GlobalFilter, Ordered {
     }
 
     /** The names, as they appear in {@code headers}, of the headers this filter removes. */
-    static Set<String> namesToRemove(HttpHeaders headers) {
+    static List<String> namesToRemove(HttpHeaders headers) {
+        Set<String> named = connectionOptions(headers.get(HttpHeaders.CONNECTION));
+        List<String> present = new ArrayList<>(2);
+        for (String name : headers.headerNames()) {
+            if (ALWAYS.contains(name) || named != null && named.contains(name)) {
+                present.add(name);
+            }
+        }
+        return present;
+    }
+
+    /** The header names the {@code Connection} header lists (RFC 9110 section 7.6.1), or null if none. */
+    private static Set<String> connectionOptions(List<String> values) {
+        if (values == null) {
+            return null;
+        }
         Set<String> named = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        named.addAll(HOP_BY_HOP);
-        named.addAll(GatewayHeaders.ALL);
-        named.add(HttpHeaders.AUTHORIZATION);
-        for (String value : headers.getOrEmpty(HttpHeaders.CONNECTION)) {
+        for (String value : values) {
             for (String token : value.split(",")) {
                 String name = token.trim();
                 if (!name.isEmpty()) {
@@ -68,12 +89,14 @@ public final class InternalHeadersFilter implements GlobalFilter, Ordered {
                 }
             }
         }
-        Set<String> present = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        for (String name : headers.headerNames()) {
-            if (named.contains(name)) {
-                present.add(name);
-            }
-        }
-        return present;
+        return named;
+    }
+
+    private static Set<String> always() {
+        Set<String> always = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        always.addAll(HOP_BY_HOP);
+        always.addAll(GatewayHeaders.ALL);
+        always.add(HttpHeaders.AUTHORIZATION);
+        return Collections.unmodifiableSet(always);
     }
 }
