@@ -36,8 +36,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  * <p>When the round trip fails or takes longer than {@code redisTimeout}, the gateway splits the limit one way:
  * each gateway enforces the whole limit alone (a user gets at most {@code G} times the limit across {@code G}
  * gateways: wide, never open), and a WARN says so at most once per {@value #DEGRADED_LOG_INTERVAL_SECONDS} s.
- * The tokens taken meanwhile are not reported later: they are dropped, as Redis's buckets refill meanwhile too.
- * The next reconcile that Redis answers brings the global view back. Each reconcile also drops the buckets that
+ * The tokens a failed reconcile would have reported are dropped, not reported later (Redis's buckets refill
+ * meanwhile too, and a gateway that limited alone should not leave its users a debt); the next reconcile that
+ * Redis answers reports the interval before it like any other and brings the global view back. Each reconcile also drops the buckets that
  * are full and have nothing to report ({@link UserBuckets#evictFull}).
  */
 final class UserRateLimitReconciler extends BackgroundTask {
