@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  * of the global limit ({@link #gateways}), while the tolerance stays {@code burst / rate} seconds; so this
  * gateway's bucket holds at most {@code burst / G} tokens and refills at {@code rate / G} a second: its fair
  * share. {@code G = 1} is the whole limit, which a gateway enforces alone while Redis is away. {@link #apply} sets
- * a user's level from the global bucket's remaining tokens, {@code remaining / G}, less what was taken since the
- * report.
+ * a user's level from the global bucket's remaining tokens, {@code remaining / G} (negative for a debt), less what
+ * was taken since the report.
  *
  * <p>Memory: at most about {@code maxUsers} buckets (concurrent first requests may pass the check together). A
  * new user beyond that is refused, never let through untracked, so that neither the cap nor
@@ -165,8 +165,9 @@ final class UserBuckets {
 
     /**
      * Sets a reported user's bucket from the global bucket's {@code remainingMicros} (millionths of a token; may
-     * be negative, a debt), after {@link #gateways} was set: this gateway's share is {@code max(0, remaining) / G},
-     * less the tokens taken here since the report, and refills at {@code rate / G} from now.
+     * be negative, a debt, down to minus the burst), after {@link #gateways} was set: this gateway's share is
+     * {@code remaining / G}, less the tokens taken here since the report, and refills at {@code rate / G} from now;
+     * a negative share is a wait of {@code -remaining / rate} seconds.
      */
     void apply(Report report, long remainingMicros) {
         long now = nanoTime.getAsLong();
@@ -177,7 +178,8 @@ final class UserBuckets {
                 return;
             }
             long step = emission;
-            double share = Math.max(0, remainingMicros) / (double) MICROS_PER_TOKEN / gateways;
+            // A negative remaining is a debt (other gateways overdrew): this gateway's share of it waits too.
+            double share = remainingMicros / (double) MICROS_PER_TOKEN / gateways;
             double level = share - Math.max(0, bucket.spent.get());
             // Level in tokens to time: time = now + tolerance - level * emission; never before now (full), and a
             // debt of at most one more tolerance (the global bucket's floor is minus the burst).

@@ -22,7 +22,7 @@ import reactor.core.publisher.Mono;
  *
  * <p>The request path touches memory only ({@link UserBuckets}: one compare-and-set, no lock, no Redis): each of
  * the {@code G} live gateways holds a share of each user's bucket, {@code remaining / G} of the global bucket as
- * of its last reconcile plus {@code rate / G} a second since, and {@link UserRateLimitReconciler} reconciles the
+ * of its last reconcile (a debt when negative) plus {@code rate / G} a second since, and {@link UserRateLimitReconciler} reconciles the
  * shares with the global bucket in Redis every {@code sync-interval} {@code T}, in one round trip per gateway.
  *
  * <p><b>The error bound.</b> With a fixed set of {@code G} live gateways whose reconciles answer, the requests

@@ -122,8 +122,13 @@ class UserBucketsTest {
 
         share.apply(alice, -30 * TOKEN);
 
+        // This gateway's half of the debt, 15 tokens at 5 a second, is paid back after 3 s.
+        long refused = share.take("alice");
+        assertThat(UserBuckets.allowed(refused)).isFalse();
+        assertThat(UserBuckets.retryAfterSeconds(refused)).isEqualTo(4);
+        now.addAndGet(3 * SECOND);
         assertThat(UserBuckets.allowed(share.take("alice"))).isFalse();
-        now.addAndGet(SECOND / 5); // one token at 5 a second
+        now.addAndGet(SECOND / 5); // then one token at 5 a second
         assertThat(UserBuckets.allowed(share.take("alice"))).isTrue();
         assertThat(UserBuckets.allowed(share.take("alice"))).isFalse();
     }
