@@ -72,36 +72,56 @@ public record LimitsProperties(
     }
 
     /**
-     * The per-user rate limit ({@code bookmarks.gateway.limits.rate-limit.*}): a token bucket in Redis
-     * per authenticated user (the token's subject), shared by every gateway. It fails open: while
-     * Redis is unreachable or slower than {@code redisTimeout}, requests are not limited.
+     * The per-user rate limit ({@code bookmarks.gateway.limits.rate-limit.*}): a token bucket per authenticated
+     * user (the token's subject), global across the gateways, kept by each gateway in its memory and reconciled
+     * with Redis every {@code syncInterval} (see {@link UserRateLimitFilter} for the contract and its error
+     * bound). It never fails open: while Redis is unreachable or slower than {@code redisTimeout}, each gateway
+     * enforces the whole limit on its own.
      *
      * @param enabled whether requests are limited at all
-     * @param replenishRate tokens (requests) added to a user's bucket per second, at least 1
-     * @param burstCapacity the most tokens a bucket holds: the longest burst a user can send at once;
-     *     at least {@code replenishRate}
-     * @param redisTimeout how long a request waits for Redis's verdict before it goes ahead unlimited,
-     *     in [10ms, 2s]
+     * @param replenishRate tokens (requests) added to a user's bucket per second, in [1, 1000000]
+     * @param burstCapacity the most tokens a bucket holds: the longest burst a user can send at once; in
+     *     [{@code replenishRate}, 1000000000]
+     * @param redisTimeout how long one reconcile waits for Redis before the gateway counts Redis as away and
+     *     limits on its own, in [10ms, 2s]
+     * @param syncInterval how often each gateway reconciles its users' buckets with Redis (one round trip), in
+     *     [50ms, 5s]; 250 ms by default. Shorter is more exact (the error bound grows with it) and costs more
+     *     round trips
+     * @param maxUsers the most users one gateway tracks at once, in [100, 10000000]; 100000 by default. Users
+     *     whose bucket is full are forgotten at every reconcile; a user not tracked while the gateway tracks this
+     *     many is refused (429) until one is forgotten
      */
     public record RateLimit(
             @DefaultValue("true") boolean enabled,
             @DefaultValue("50") int replenishRate,
             @DefaultValue("100") long burstCapacity,
-            @DefaultValue("200ms") Duration redisTimeout) {
+            @DefaultValue("200ms") Duration redisTimeout,
+            @DefaultValue("250ms") Duration syncInterval,
+            @DefaultValue("100000") int maxUsers) {
 
         public RateLimit {
-            if (replenishRate < 1) {
+            if (replenishRate < 1 || replenishRate > 1_000_000) {
                 throw new IllegalArgumentException(
-                        "bookmarks.gateway.limits.rate-limit.replenish-rate must be at least 1: " + replenishRate);
+                        "bookmarks.gateway.limits.rate-limit.replenish-rate must be in [1, 1000000]: " + replenishRate);
             }
-            if (burstCapacity < replenishRate) {
-                throw new IllegalArgumentException("bookmarks.gateway.limits.rate-limit.burst-capacity ("
-                        + burstCapacity + ") must be at least replenish-rate (" + replenishRate + ")");
+            // The upper bound keeps a bucket's time tolerance (burst / rate seconds, in nanoseconds) in a long.
+            if (burstCapacity < replenishRate || burstCapacity > 1_000_000_000L) {
+                throw new IllegalArgumentException("bookmarks.gateway.limits.rate-limit.burst-capacity must be in"
+                        + " [replenish-rate (" + replenishRate + "), 1000000000]: " + burstCapacity);
             }
             if (redisTimeout == null || redisTimeout.compareTo(Duration.ofMillis(10)) < 0
                     || redisTimeout.compareTo(Duration.ofSeconds(2)) > 0) {
                 throw new IllegalArgumentException(
                         "bookmarks.gateway.limits.rate-limit.redis-timeout must be in [10ms, 2s]: " + redisTimeout);
+            }
+            if (syncInterval == null || syncInterval.compareTo(Duration.ofMillis(50)) < 0
+                    || syncInterval.compareTo(Duration.ofSeconds(5)) > 0) {
+                throw new IllegalArgumentException(
+                        "bookmarks.gateway.limits.rate-limit.sync-interval must be in [50ms, 5s]: " + syncInterval);
+            }
+            if (maxUsers < 100 || maxUsers > 10_000_000) {
+                throw new IllegalArgumentException(
+                        "bookmarks.gateway.limits.rate-limit.max-users must be in [100, 10000000]: " + maxUsers);
             }
         }
     }

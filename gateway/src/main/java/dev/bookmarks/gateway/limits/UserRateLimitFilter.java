@@ -3,15 +3,8 @@ package dev.bookmarks.gateway.limits;
 import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.exchange.ShardExchange;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
-import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter;
-import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -20,19 +13,33 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The per-user rate limit: Spring Cloud Gateway's {@link RedisRateLimiter} (a token bucket kept in
- * Redis by an atomic Lua script, so every gateway draws on the same bucket), keyed by the
- * authenticated user, the token's subject ({@link ShardExchange#user}). A user
- * whose bucket is empty gets a 429 problem+json with {@code Retry-After}, in whole seconds, and
- * nothing is forwarded; other users are not affected.
+ * The per-user rate limit: a token bucket per authenticated user, the token's subject
+ * ({@link ShardExchange#user}), of {@code replenish-rate} tokens a second up to {@code burst-capacity}, global
+ * across the gateways. A request takes one token; a user whose bucket is empty gets a 429 problem+json with
+ * {@code Retry-After} in whole seconds (at least 1) and {@code X-RateLimit-Remaining: 0}, and nothing is
+ * forwarded; other users are not affected. An allowed response carries {@code X-RateLimit-Remaining}: the whole
+ * tokens left in this gateway's share, its local view.
  *
- * <p><b>Rate limiting is fail-open while Redis is unreachable.</b> {@code RedisRateLimiter} itself
- * answers "allowed" when the Redis script fails, and Lettuce rejects commands at once while it is
- * disconnected (the registry client configures it so); a Redis that accepts the connection but does
- * not answer within {@code redisTimeout} is treated the same way. The API therefore stays up, unlimited,
- * while Redis is down, as it keeps routing by the last ring (Redis down is degraded, not down:
- * docs/architecture.md, "When Redis is unreachable"). Each fail-open period is logged, at most once
- * per {@value #FAIL_OPEN_LOG_INTERVAL_SECONDS} s.
+ * <p>The request path touches memory only ({@link UserBuckets}: one compare-and-set, no lock, no Redis): each of
+ * the {@code G} live gateways holds a share of each user's bucket, {@code remaining / G} of the global bucket as
+ * of its last reconcile (a debt when negative) plus {@code rate / G} a second since, and {@link UserRateLimitReconciler} reconciles the
+ * shares with the global bucket in Redis every {@code sync-interval} {@code T}, in one round trip per gateway.
+ *
+ * <p><b>The error bound.</b> With a fixed set of {@code G} live gateways whose reconciles answer, the requests
+ * one user gets through all gateways together in any window of {@code W} seconds are at most
+ * {@code burst + rate * W + E}, where {@code E = (G - 1) / G * burst + rate * T'} and {@code T'} is the longest
+ * time between two reconciles of one gateway ({@code sync-interval} plus the reconcile's duration, at most
+ * {@code redis-timeout}). So beyond what one exact token bucket allows, a user can get at most
+ * {@code (G - 1) / G} of a burst plus one sync interval's refill, once: the overdraft is a debt in Redis (down to
+ * minus the burst) that later refills pay back, so over long windows the rate is the limit's. With one gateway
+ * {@code E = rate * T'}. Why: a gateway's share is computed from the global bucket less the tokens reported so
+ * far, not less the tokens other gateways took since their own last report, which are at most their shares,
+ * {@code burst / G + rate * T' / G} each.
+ *
+ * <p><b>It never fails open.</b> While Redis is unreachable or slower than {@code redis-timeout}, each gateway
+ * enforces the whole limit (rate and burst) on its own: across {@code G} gateways a user gets at most {@code G}
+ * times the limit (fail wide), and the gateway says so in a WARN at most once per 10 s. The first reconcile that
+ * Redis answers brings the global view back. Until its first reconcile a gateway also limits alone.
  *
  * <p>Runs before the retry filters hold the body, so that a refused request's body is never read.
  * Requests that name no authenticated user (none reach the shard route) are not limited here.
@@ -42,28 +49,14 @@ public final class UserRateLimitFilter implements GlobalFilter, Ordered {
     /** After {@code InternalHeadersFilter}, long before the body is cached for a 421 retry. */
     public static final int ORDER = GatewayFilterOrder.USER_RATE_LIMIT;
 
-    static final int FAIL_OPEN_LOG_INTERVAL_SECONDS = 10;
+    /** The whole tokens left to the user in this gateway's share; 0 on a 429. */
+    static final String REMAINING_HEADER = "X-RateLimit-Remaining";
 
-    private static final Logger log = LoggerFactory.getLogger(UserRateLimitFilter.class);
-    private static final String FAIL_OPEN_REMAINING = "-1";
+    private final UserBuckets buckets;
 
-    private final RateLimiter<?> limiter;
-    private final String routeId;
-    private final int replenishRate;
-    private final Duration redisTimeout;
-    private final AtomicLong lastFailOpenLog = new AtomicLong();
-
-    /**
-     * @param limiter the token buckets, configured for {@code routeId}
-     * @param routeId the route whose buckets are used (part of the Redis key)
-     * @param replenishRate tokens per second, to tell a refused client when to come back
-     * @param redisTimeout how long to wait for Redis before letting the request through
-     */
-    public UserRateLimitFilter(RateLimiter<?> limiter, String routeId, int replenishRate, Duration redisTimeout) {
-        this.limiter = limiter;
-        this.routeId = routeId;
-        this.replenishRate = replenishRate;
-        this.redisTimeout = redisTimeout;
+    /** @param buckets this gateway's shares of the users' buckets, reconciled with Redis elsewhere */
+    UserRateLimitFilter(UserBuckets buckets) {
+        this.buckets = buckets;
     }
 
     @Override
@@ -77,49 +70,19 @@ public final class UserRateLimitFilter implements GlobalFilter, Ordered {
         if (user == null) {
             return chain.filter(exchange);
         }
-        return Mono.defer(() -> limiter.isAllowed(routeId, user))
-                .timeout(redisTimeout)
-                .onErrorResume(e -> Mono.just(new RateLimiter.Response(true,
-                        Map.of(RedisRateLimiter.REMAINING_HEADER, FAIL_OPEN_REMAINING, "cause", e.toString()))))
-                .flatMap(verdict -> {
-                    String remaining = verdict.getHeaders().get(RedisRateLimiter.REMAINING_HEADER);
-                    if (FAIL_OPEN_REMAINING.equals(remaining)) {
-                        logFailOpen(verdict.getHeaders().get("cause"));
-                        return chain.filter(exchange);
-                    }
-                    if (verdict.isAllowed()) {
-                        if (remaining != null) {
-                            exchange.getResponse().getHeaders().set(RedisRateLimiter.REMAINING_HEADER, remaining);
-                        }
-                        return chain.filter(exchange);
-                    }
-                    return Mono.error(tooManyRequests(remaining));
-                });
+        long verdict = buckets.take(user);
+        if (!UserBuckets.allowed(verdict)) {
+            return Mono.error(tooManyRequests(UserBuckets.retryAfterSeconds(verdict)));
+        }
+        exchange.getResponse().getHeaders().set(REMAINING_HEADER, Long.toString(verdict));
+        return chain.filter(exchange);
     }
 
-    private ErrorResponseException tooManyRequests(String remaining) {
-        long left;
-        try {
-            left = remaining == null ? 0 : Long.parseLong(remaining);
-        } catch (NumberFormatException e) {
-            left = 0;
-        }
-        // One request needs one token; the bucket gains replenishRate tokens each second.
-        long seconds = Math.max(1, (long) Math.ceil((1.0 - Math.max(0, left)) / replenishRate));
+    private static ErrorResponseException tooManyRequests(long seconds) {
         ErrorResponseException problem = Problems.of(HttpStatus.TOO_MANY_REQUESTS, "Too many requests",
                 "this user sent more requests than its rate limit allows; try again in " + seconds + " s");
         problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
-        problem.getHeaders().set(RedisRateLimiter.REMAINING_HEADER, "0");
+        problem.getHeaders().set(REMAINING_HEADER, "0");
         return problem;
-    }
-
-    private void logFailOpen(String cause) {
-        long now = System.nanoTime();
-        long last = lastFailOpenLog.get();
-        if ((last == 0 || now - last > Duration.ofSeconds(FAIL_OPEN_LOG_INTERVAL_SECONDS).toNanos())
-                && lastFailOpenLog.compareAndSet(last, now)) {
-            log.warn("Rate limiting is off (fail-open): Redis did not answer the rate limiter{}; requests are"
-                    + " not limited until it does", cause == null ? "" : " (" + cause + ")");
-        }
     }
 }
