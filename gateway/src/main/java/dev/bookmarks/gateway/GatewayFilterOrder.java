@@ -21,7 +21,7 @@ import org.springframework.core.Ordered;
  *                                 security/UserPathAuthorizationFilter: the path's user is the token's
  * Global filters of the shard route, around each attempt:
  *   INTERNAL_HEADERS (H)          headers/InternalHeadersFilter: client copies of internal headers go
- *   USER_RATE_LIMIT (H + 100)     limits/UserRateLimitFilter: per-user rate in Redis, 429
+ *   USER_RATE_LIMIT (H + 100)     limits/UserRateLimitFilter: per-user rate, in memory, 429
  *   SHARD_RETRY (9998)            resilience/ShardRetryFilter: holds the body; connect failures and 503s
  *     MISDIRECTED_RETRY (9999)    resilience/MisdirectedRetryFilter: a 421, re-read the ring, once more
  *       RouteToRequestUrlFilter (10000), ReactiveLoadBalancerClientFilter (LOAD_BALANCER, 10150) with
