@@ -27,6 +27,7 @@ import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler;
+import org.springframework.security.web.server.firewall.ServerWebExchangeFirewall;
 import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 import org.springframework.web.reactive.function.client.WebClient;
 
@@ -114,6 +115,12 @@ public class EdgeSecurityConfiguration {
     @Bean
     SecurityObservationSettings noSecurityObservations() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /** Spring Security's strict firewall, its character rules checked without regular expressions. */
+    @Bean
+    ServerWebExchangeFirewall firewall() {
+        return FirewallCharacters.strictFirewall();
     }
 
     /** Requests Spring Security's firewall refuses (encoded slashes, {@code ..}, ...) get a problem too. */
