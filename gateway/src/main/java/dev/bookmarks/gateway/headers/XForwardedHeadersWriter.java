@@ -28,8 +28,9 @@ import org.springframework.web.server.ServerWebExchange;
  *       received.
  * </ul>
  *
- * Spring Cloud Gateway's own X-Forwarded filter stays in its default, removing mode (no
- * {@code spring.cloud.gateway.server.webflux.trusted-proxies}); this filter runs after it.
+ * Spring Cloud Gateway's own X-Forwarded and Forwarded filters are off
+ * ({@code spring.cloud.gateway.server.webflux.x-forwarded.enabled=false}, {@code forwarded.enabled=false}):
+ * this filter is the only one that writes these headers.
  */
 public final class XForwardedHeadersWriter implements HttpHeadersFilter, Ordered {
 
