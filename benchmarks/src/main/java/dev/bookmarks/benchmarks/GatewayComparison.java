@@ -33,8 +33,8 @@ import java.util.regex.Pattern;
  * bench.proxyWarmUp}, 10 s, for NGINX and HAProxy), a measured wrk run ({@link WrkRun}: 500 users in rotation,
  * each with its own development token), its CPU time over that run from /proc (NGINX: master and workers; the
  * stubs excluded), for a JVM its resident and heap memory, then a constant-rate run at half NGINX's measured
- * maximum by {@link ConstantRateLoad} (its own JVM; latencies corrected for coordinated omission). Then the
- * target is stopped by PID before the next starts. The project's gateway keeps its per-user rate limit (50/s,
+ * maximum by {@link ConstantRateLoad} (its own JVM; latencies corrected for coordinated omission), preceded for a
+ * JVM by one at half its own maximum. Then the target is stopped by PID before the next starts. The project's gateway keeps its per-user rate limit (50/s,
  * burst 100): 500 users at these rates stay under it, and the 429 column shows whether they did.
  *
  * <p>Usage, from the repository root: {@code ./mvnw -q -B -pl benchmarks,gateway -am package -DskipTests && java
@@ -129,7 +129,7 @@ public final class GatewayComparison {
             if (rate > 0.8 * settings.users() * PER_USER_RATE) {
                 progress("WARNING: a constant rate of " + rate + "/s comes near our gateway's per-user limit");
             }
-            constantRate("NGINX", base);
+            constantRate("NGINX", base, rate);
         } finally {
             processes.stop(nginx);
         }
@@ -143,7 +143,7 @@ public final class GatewayComparison {
             URI base = awaitProxy(haproxy, port, "http", "haproxy.log");
             measure("HAProxy `balance hdr(X-User-Id)` + `hash-type consistent`", base, haproxy,
                     settings.proxyWarmUpSeconds());
-            constantRate("HAProxy", base);
+            constantRate("HAProxy", base, rate);
         } finally {
             processes.stop(haproxy);
         }
@@ -153,13 +153,21 @@ public final class GatewayComparison {
     private record Jvm(Process process, URI base) {
     }
 
+    /**
+     * Measures a JVM target. Besides the constant rate every target gets, it gets one at half its own maximum first:
+     * a JVM that cannot keep up with half NGINX's rate shows only a backlog there (every measured request queued
+     * behind the ramp's), not its latency under a load it can carry. The overload run comes last, so that its
+     * backlog cannot spill into the other.
+     */
     private void measureJvm(String name, Jvm jvm) throws Exception {
         try {
-            measure(name, jvm.base(), jvm.process(), settings.warmUpSeconds());
+            WrkRun run = measure(name, jvm.base(), jvm.process(), settings.warmUpSeconds());
             long pid = jvm.process().pid();
             memory.add("| " + name + " | " + ProcessStats.rssMiB(pid) + " | " + ProcessStats.heap(pid) + " | `"
                     + String.join(" ", settings.jvmOptions()) + "` |");
-            constantRate(name, jvm.base());
+            constantRate(name + ", at half its own req/s", jvm.base(),
+                    Math.max(1, run.requests() / (double) settings.runSeconds() / 2));
+            constantRate(name, jvm.base(), rate);
         } finally {
             processes.stop(jvm.process());
         }
@@ -270,12 +278,12 @@ public final class GatewayComparison {
         return run;
     }
 
-    /** The constant-rate run against {@code base}, in its own JVM; records its line of the second table. */
-    private void constantRate(String name, URI base) throws Exception {
-        progress(String.format("constant rate %.0f/s against %s: %d s ramp + %d s", rate, name, settings.rampSeconds(),
-                settings.runSeconds()));
+    /** A constant-rate run of {@code perSecond} against {@code base}, in its own JVM; records its line of the table. */
+    private void constantRate(String name, URI base, double perSecond) throws Exception {
+        progress(String.format("constant rate %.0f/s against %s: %d s ramp + %d s", perSecond, name,
+                settings.rampSeconds(), settings.runSeconds()));
         List<String> command = new ArrayList<>(javaCommand(List.of("-Xms256m", "-Xmx256m")));
-        command.addAll(List.of(ConstantRateLoad.class.getName(), base.toString(), String.format("%.0f", rate),
+        command.addAll(List.of(ConstantRateLoad.class.getName(), base.toString(), String.format("%.0f", perSecond),
                 Integer.toString(settings.connections()), Integer.toString(settings.rampSeconds()),
                 Integer.toString(settings.runSeconds()), tokens.toString()));
         Path out = dir.resolve("constant-rate-" + constantRate.size() + ".txt");
@@ -361,7 +369,12 @@ public final class GatewayComparison {
                 + " | p99 ms | p99.9 ms | max ms | 429 / other non-2xx / errors / unanswered |");
         out.println("|---|--:|--:|--:|--:|--:|--:|--:|");
         constantRate.forEach(out::println);
-        out.printf("%nConstant rate: half NGINX's measured req/s, %d connections opened before a %d s linear ramp,"
+        if (rate > settings.users() * PER_USER_RATE) {
+            out.printf("%nNote: half NGINX's req/s is %.0f req/s per user, above our gateway's per-user limit (%d/s,"
+                    + " burst 100): a gateway fast enough to carry it would answer some of it 429.%n",
+                    rate / settings.users(), PER_USER_RATE);
+        }
+        out.printf("%nConstant rate: half NGINX's measured req/s (JVMs also at half their own), %d connections opened before a %d s linear ramp,"
                         + " then %d s measured; ConstantRateLoad runs in its own JVM (-Xms256m -Xmx256m, plain Netty"
                         + " HTTP/1.1 client, one request at a time per connection, HdrHistogram). Latencies are corrected"
                         + " for coordinated omission: each runs from the request's intended send time on the fixed"
