@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -86,6 +87,36 @@ final class LoadRig {
         }
         System.err.println(output);
         return Figures.of(output);
+    }
+
+    /**
+     * Runs {@code wrk -t<threads> -c<connections> --latency} for {@code seconds} against {@code url} with the Lua
+     * {@code script}, and returns wrk's output as it is, non-2xx answers included (the caller counts them).
+     *
+     * @throws IllegalStateException if wrk fails or runs 30 s longer than asked
+     */
+    static String wrkOutput(URI url, int threads, int connections, int seconds, Path script)
+            throws IOException, InterruptedException {
+        if (!url.getHost().equals("127.0.0.1")) {
+            throw new IllegalArgumentException("only 127.0.0.1 is ever a target: " + url);
+        }
+        Path output = Files.createTempFile("wrk-", ".txt");
+        try {
+            Process wrk = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+                    "--latency", "-s", script.toString(), url.toString())
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            if (!wrk.waitFor(seconds + 30L, TimeUnit.SECONDS)) {
+                wrk.destroyForcibly();
+                throw new IllegalStateException("wrk did not finish: " + Files.readString(output));
+            }
+            String text = Files.readString(output);
+            if (wrk.exitValue() != 0) {
+                throw new IllegalStateException("wrk failed:\n" + text);
+            }
+            return text;
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 
     /** The bookmark every benchmark create sends (no quote or backslash: it goes into Lua as it is). */
