@@ -1,5 +1,6 @@
 package dev.bookmarks.protocol;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
@@ -16,7 +17,12 @@ public final class RequestSigner {
 
     private final CanonicalRequest canonical;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
+    /**
+     * One generator per thread: the default {@code SecureRandom} on Linux (NativePRNG) serialises every caller on
+     * one process-wide lock, which the gateway's event loops would all queue on for each request's nonce. Each
+     * DRBG instance (NIST SP 800-90A, seeded from the operating system) is independent.
+     */
+    private static final ThreadLocal<SecureRandom> NONCES = ThreadLocal.withInitial(RequestSigner::newGenerator);
 
     /** Signs with {@code secret}: during a rotation, the newest one (shards accept it and the old one). */
     public RequestSigner(InternalSecret secret, Clock clock) {
@@ -41,7 +47,7 @@ public final class RequestSigner {
             BodyDigest body, String userId, String shardId, long epoch) {
         long now = clock.millis();
         byte[] nonceBytes = new byte[16];
-        random.nextBytes(nonceBytes);
+        NONCES.get().nextBytes(nonceBytes);
         String nonce = Base64.getUrlEncoder().withoutPadding().encodeToString(nonceBytes);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(GatewayHeaders.USER, userId);
@@ -51,5 +57,14 @@ public final class RequestSigner {
         headers.put(GatewayHeaders.SIGNATURE, canonical.sign(method, rawPath, rawQuery, userId, shardId, epoch, now,
                 nonce, body, idempotencyKeys));
         return headers;
+    }
+
+    private static SecureRandom newGenerator() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java 9+ runtime has DRBG; a stripped-down one still has the default generator.
+            return new SecureRandom();
+        }
     }
 }
