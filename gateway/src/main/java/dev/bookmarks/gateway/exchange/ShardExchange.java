@@ -5,6 +5,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.C
 
 import java.util.Map;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -72,6 +74,18 @@ public final class ShardExchange {
     /** Whether a filter already holds the request body for every attempt, so that no other needs to. */
     public static boolean isBodyHeld(ServerWebExchange exchange) {
         return Boolean.TRUE.equals(exchange.getAttribute(BODY_HELD));
+    }
+
+    /**
+     * Whether the request says a body follows: a {@code Content-Length} above 0 or a {@code Transfer-Encoding}
+     * (RFC 9112 section 6.3: without either, an HTTP/1.1 request has no body; Netty gives an HTTP/2 request whose
+     * HEADERS frame does not end the stream {@code Transfer-Encoding: chunked} unless it declared a length). A
+     * request without one has nothing to hold for a retry and is signed with the empty body's digest; were a
+     * body to arrive anyway, it would not match that digest and the shard would refuse the request.
+     */
+    public static boolean declaresBody(ServerHttpRequest request) {
+        HttpHeaders headers = request.getHeaders();
+        return headers.getContentLength() > 0 || headers.containsHeader(HttpHeaders.TRANSFER_ENCODING);
     }
 
     /** Marks the body as held; call it on the exchange whose request reads the held body. */

@@ -88,11 +88,19 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
         budget.onRequest();
         boolean retryable = isRetryable(exchange.getRequest());
         long deadline = nanoTime.getAsLong() + overallTimeout.toNanos();
-        return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
-                    ServerWebExchange cached = exchange.mutate().request(request).build();
-                    ShardExchange.markBodyHeld(cached);
-                    return attempt(cached, chain, 1, retryable, deadline);
-                })
+        Mono<Void> attempts;
+        if (ShardExchange.declaresBody(exchange.getRequest())) {
+            attempts = ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
+                ServerWebExchange cached = exchange.mutate().request(request).build();
+                ShardExchange.markBodyHeld(cached);
+                return attempt(cached, chain, 1, retryable, deadline);
+            });
+        } else {
+            // Nothing to hold: every attempt sends no body.
+            ShardExchange.markBodyHeld(exchange);
+            attempts = attempt(exchange, chain, 1, retryable, deadline);
+        }
+        return attempts
                 .timeout(overallTimeout, Mono.error(() -> Problems.of(HttpStatus.GATEWAY_TIMEOUT, "Shard timeout",
                         "the shard that holds this user's data did not answer in time")));
     }

@@ -33,7 +33,8 @@ import reactor.core.publisher.Mono;
  *
  * <p>The body it digests is the one held in the exchange ({@link ShardExchange#heldBody}), which is what every
  * attempt sends: {@code ShardRetryFilter} holds it in front of this filter (at most the 64 KiB the
- * body-size limit lets through); when no filter has, this one holds it.
+ * body-size limit lets through); when no filter has, this one holds it. A request that declares no body
+ * ({@link ShardExchange#declaresBody}) is signed with the empty body's digest and nothing is held.
  *
  * <p>It never signs a user that the token did not prove: a shard request whose routed user is not
  * the authenticated user is refused with 403 (the security filters should have refused it first).
@@ -70,13 +71,20 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
         }
         // The form the HTTP client puts on the request line.
         URI sent = URI.create(url.toASCIIString());
-        return ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
-            List<String> keys = request.getHeaders().getOrEmpty(ApiHeaders.IDEMPOTENCY_KEY);
-            Map<String, String> signed = signer.sign(request.getMethod().name(), sent.getRawPath(), sent.getRawQuery(),
-                    keys, heldBody(exchange), user, route.shardId(), route.epoch());
-            ServerHttpRequest signedRequest = request.mutate().headers(headers -> signed.forEach(headers::set)).build();
-            return chain.filter(exchange.mutate().request(signedRequest).build());
-        });
+        if (!ShardExchange.declaresBody(exchange.getRequest())) {
+            return signed(exchange, exchange.getRequest(), sent, BodyDigest.EMPTY, user, route, chain);
+        }
+        return ServerWebExchangeUtils.cacheRequestBody(exchange,
+                request -> signed(exchange, request, sent, heldBody(exchange), user, route, chain));
+    }
+
+    private Mono<Void> signed(ServerWebExchange exchange, ServerHttpRequest request, URI sent, BodyDigest body,
+            String user, ShardRoute route, GatewayFilterChain chain) {
+        List<String> keys = request.getHeaders().getOrEmpty(ApiHeaders.IDEMPOTENCY_KEY);
+        Map<String, String> signed = signer.sign(request.getMethod().name(), sent.getRawPath(), sent.getRawQuery(),
+                keys, body, user, route.shardId(), route.epoch());
+        ServerHttpRequest signedRequest = request.mutate().headers(headers -> signed.forEach(headers::set)).build();
+        return chain.filter(exchange.mutate().request(signedRequest).build());
     }
 
     /**

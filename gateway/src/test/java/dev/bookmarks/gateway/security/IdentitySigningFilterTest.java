@@ -58,7 +58,7 @@ class IdentitySigningFilterTest {
     void signsTheBodyAndTheIdempotencyKeyThatAreSent() {
         MockServerWebExchange exchange = routed("POST", "/api/users/alice/bookmarks", "alice", 3,
                 MockServerHttpRequest.post("http://gateway.example/api/users/alice/bookmarks")
-                        .header("Idempotency-Key", "k-1").body(BODY));
+                        .header("Idempotency-Key", "k-1").contentLength(BODY.length()).body(BODY));
 
         Sent sent = forward(exchange);
 
@@ -71,7 +71,7 @@ class IdentitySigningFilterTest {
     void makesASignatureThatFailsForAnotherPathQueryMethodBodyOrKey() {
         Sent sent = forward(routed("POST", "/api/users/alice/bookmarks?tag=x", "alice", 3,
                 MockServerHttpRequest.post("http://gateway.example/api/users/alice/bookmarks?tag=x")
-                        .header("Idempotency-Key", "k-1").body(BODY)));
+                        .header("Idempotency-Key", "k-1").contentLength(BODY.length()).body(BODY)));
         String path = "/api/users/alice/bookmarks";
 
         assertThat(verify(sent, "POST", "/api/users/bob/bookmarks", "tag=x", List.of("k-1"), BODY))
@@ -84,12 +84,25 @@ class IdentitySigningFilterTest {
         assertThat(verify(sent, "POST", path, "tag=x", List.of("k-1"), BODY)).isInstanceOf(Verdict.Verified.class);
     }
 
+    @Test
+    void signsARequestThatDeclaresNoBodyWithTheEmptyBodysDigestSoThatAnUndeclaredBodyIsRefused() {
+        Sent get = forward(routed("GET", "/api/users/alice/bookmarks", "alice", 3));
+        // Without Content-Length or Transfer-Encoding no body is held or digested (ShardExchange.declaresBody).
+        Sent undeclared = forward(routed("POST", "/api/users/alice/bookmarks", "alice", 3,
+                MockServerHttpRequest.post("http://gateway.example/api/users/alice/bookmarks").body(BODY)));
+
+        assertThat(verify(get, "GET", "/api/users/alice/bookmarks", null, List.of(), ""))
+                .isEqualTo(new Verdict.Verified("alice", 3));
+        assertThat(verify(undeclared, "POST", "/api/users/alice/bookmarks", null, List.of(), BODY))
+                .isInstanceOf(Verdict.Refused.class);
+    }
+
     /** What a retry or a re-send after a 421 does: the same exchange through this filter again. */
     @Test
     void signsEveryAttemptAgainWithANewNonceAndTheSameHeldBody() {
         MockServerWebExchange exchange = routed("POST", "/api/users/alice/bookmarks", "alice", 3,
                 MockServerHttpRequest.post("http://gateway.example/api/users/alice/bookmarks")
-                        .header("Idempotency-Key", "k-1").body(BODY));
+                        .header("Idempotency-Key", "k-1").contentLength(BODY.length()).body(BODY));
         // As ShardRetryFilter does in front of this filter: the body held once for every attempt.
         ServerWebExchange held = ServerWebExchangeUtils.cacheRequestBody(exchange,
                 request -> Mono.just(exchange.mutate().request(request).build())).block(Duration.ofSeconds(5));
