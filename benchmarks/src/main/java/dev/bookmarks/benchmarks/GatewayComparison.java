@@ -47,7 +47,6 @@ import java.util.regex.Pattern;
  */
 public final class GatewayComparison {
 
-    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern RESULT_FIELD = Pattern.compile("(\\w+)=(\\S+)");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int STUBS = 3;
@@ -224,7 +223,7 @@ public final class GatewayComparison {
             StringBuilder lines = new StringBuilder();
             for (int i = 0; i < settings.users(); i++) {
                 String user = user(i);
-                lines.append(user).append(' ').append(token(gateway.base(), user)).append('\n');
+                lines.append(user).append(' ').append(LoadRig.devToken(HTTP, gateway.base(), user)).append('\n');
             }
             Path file = Files.writeString(dir.resolve("tokens.txt"), lines);
             String first = lines.substring(lines.indexOf(" ") + 1, lines.indexOf("\n"));
@@ -239,18 +238,6 @@ public final class GatewayComparison {
         } finally {
             processes.stop(gateway.process());
         }
-    }
-
-    private static String token(URI base, String user) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base.resolve("/auth/dev-token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        Matcher token = TOKEN.matcher(response.body());
-        if (response.statusCode() != 200 || !token.find()) {
-            throw new IllegalStateException("no dev token: " + response.statusCode() + " " + response.body());
-        }
-        return token.group(1);
     }
 
     static String user(int i) {

@@ -10,8 +10,6 @@ import dev.bookmarks.testing.redis.RealRedis;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -19,8 +17,6 @@ import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -38,7 +34,6 @@ import javax.net.ssl.TrustManagerFactory;
 public final class GatewayThroughput {
 
     private static final String LOCAL_SECRET = "local-development-secret-not-for-production";
-    private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
 
     private GatewayThroughput() {
     }
@@ -135,7 +130,8 @@ public final class GatewayThroughput {
                     "--logging.level.root=WARN"), log);
             LoadRig.awaitReady(process, URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"), log);
             HttpClient https = HttpClient.newBuilder().sslContext(trusting(dir.resolve("tls").resolve("gateway.crt"))).build();
-            return new Gateway(process, port, token(https, port, "reader"), token(https, port, "writer"));
+            URI base = URI.create("https://127.0.0.1:" + port);
+            return new Gateway(process, port, LoadRig.devToken(https, base, "reader"), LoadRig.devToken(https, base, "writer"));
         }
 
         Figures list(int seconds) throws Exception {
@@ -150,19 +146,6 @@ public final class GatewayThroughput {
 
         void stop() throws InterruptedException {
             LoadRig.stop(process);
-        }
-
-        private static String token(HttpClient https, int port, String user) throws Exception {
-            HttpResponse<String> response = https.send(HttpRequest.newBuilder(
-                            URI.create("https://127.0.0.1:" + port + "/auth/dev-token"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Matcher token = TOKEN.matcher(response.body());
-            if (response.statusCode() != 200 || !token.find()) {
-                throw new IllegalStateException("no dev token: " + response.statusCode() + " " + response.body());
-            }
-            return token.group(1);
         }
 
         private static SSLContext trusting(Path certificate) throws Exception {

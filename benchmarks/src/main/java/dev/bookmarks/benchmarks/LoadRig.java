@@ -37,6 +37,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 final class LoadRig {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Pattern DEV_TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern REQUESTS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)%\\s+(\\S+)", Pattern.MULTILINE);
 
@@ -242,6 +243,19 @@ final class LoadRig {
         } finally {
             connections.destroy();
         }
+    }
+
+    /** A development token for {@code user} from the local-profile gateway at {@code base}. */
+    static String devToken(HttpClient client, URI base, String user) throws IOException, InterruptedException {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/auth/dev-token"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + user + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Matcher token = DEV_TOKEN.matcher(response.body());
+        if (response.statusCode() != 200 || !token.find()) {
+            throw new IllegalStateException("no dev token: " + response.statusCode() + " " + response.body());
+        }
+        return token.group(1);
     }
 
     static int freePort() {
