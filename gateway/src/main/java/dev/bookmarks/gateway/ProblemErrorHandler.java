@@ -23,6 +23,7 @@ import reactor.core.publisher.Mono;
  *       answer in time) keeps its status, headers and detail;
  *   <li>a shard that the ring names but that refuses or never accepts the connection is a 503 with
  *       {@code Retry-After}: the ring decides where a user's data is, so no other shard is tried;
+ *   <li>a shard that does not answer within the response timeout is a 504;
  *   <li>a shard that closes the connection before answering is a 502;
  *   <li>anything else is a 500 whose detail says nothing about the cause, which goes to the log.
  * </ul>
@@ -63,6 +64,11 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler, Orde
             HttpHeaders headers = new HttpHeaders();
             headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
             return Problems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, headers, problem);
+        }
+        if (ShardFailures.isTimeout(error)) {
+            log.warn("{} did not answer within the response timeout: {}", shard, error.toString());
+            return Problems.write(exchange, HttpStatus.GATEWAY_TIMEOUT, "Shard timeout",
+                    "the shard that holds this user's data did not answer in time");
         }
         if (ShardFailures.isPrematureClose(error)) {
             log.warn("{} closed the connection before answering: {}", shard, error.toString());

@@ -1,6 +1,7 @@
 package dev.bookmarks.gateway;
 
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -29,9 +30,13 @@ public final class ShardFailures {
         return hasCause(error, PrematureCloseException.class);
     }
 
-    /** No answer within the response timeout (Spring Cloud Gateway reports it as a 504). */
+    /**
+     * No answer within the response timeout: Reactor Netty's {@link ReadTimeoutException}, or a
+     * {@link TimeoutException} or 504 from Spring Cloud Gateway's own timeout, should one be configured.
+     */
     public static boolean isTimeout(Throwable error) {
-        return hasCause(error, TimeoutException.class) || error instanceof ErrorResponse response
+        return hasCause(error, ReadTimeoutException.class) || hasCause(error, TimeoutException.class)
+                || error instanceof ErrorResponse response
                 && response.getStatusCode().value() == HttpStatus.GATEWAY_TIMEOUT.value();
     }
 

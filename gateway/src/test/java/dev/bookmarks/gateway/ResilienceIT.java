@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,9 @@ import tools.jackson.databind.JsonNode;
         "bookmarks.gateway.resilience.retry.max-attempts=2",
         "bookmarks.gateway.resilience.retry.backoff-base=1ms",
         "bookmarks.gateway.resilience.retry.backoff-max=5ms",
-        "bookmarks.gateway.resilience.retry.budget-min-per-second=1000"})
+        "bookmarks.gateway.resilience.retry.budget-min-per-second=1000",
+        // Long enough for any stub answer on a loaded machine, short enough to wait for once.
+        "bookmarks.gateway.resilience.response-timeout=2s"})
 @ActiveProfiles("local")
 class ResilienceIT extends GatewayIntegrationBase {
 
@@ -102,6 +106,33 @@ class ResilienceIT extends GatewayIntegrationBase {
         String metrics = management.get("/actuator/prometheus").text();
         assertThat(metrics).contains("resilience4j_circuitbreaker_state", "name=\"s-a\"",
                 "bookmarks_gateway_retry_budget_tokens");
+    }
+
+    @Test
+    void answers504WhenTheShardDoesNotAnswerWithinTheResponseTimeoutAndItsBreakerCountsAFailure()
+            throws InterruptedException {
+        CountDownLatch answer = new CountDownLatch(1);
+        // The shard takes the request and holds its answer until the test lets it go (at most 10 s).
+        shardA.answerNextWith(200, () -> {
+            try {
+                answer.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        String token = client.devToken(userOfA);
+
+        long start = System.nanoTime();
+        Reply reply = client.get("/api/users/" + userOfA + "/bookmarks", bearer(token));
+        System.out.printf("[ResilienceIT] 504 after %.0f ms (response timeout 2 s)%n", (System.nanoTime() - start) / 1e6);
+        answer.countDown();
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(504);
+        assertThat(reply.isProblem()).isTrue();
+        assertThat(reply.json().get("title").asString()).isEqualTo("Shard timeout");
+        assertThat(shardA.received()).as("a timed-out attempt is not retried: the shard may be working on it")
+                .hasSize(1);
+        assertThat(breakers.registry().circuitBreaker("s-a").getMetrics().getNumberOfFailedCalls()).isEqualTo(1);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -60,6 +61,12 @@ public class ResilienceConfiguration {
                 .description("Retries of failed shard calls the retry budget allows now")
                 .register(meters);
         return budget;
+    }
+
+    /** Each attempt's response timeout, on the connection's event loop ({@link ResilienceProperties#responseTimeout}). */
+    @Bean
+    HttpClientCustomizer shardResponseTimeout(ResilienceProperties properties) {
+        return client -> client.responseTimeout(properties.responseTimeout());
     }
 
     @Bean

@@ -10,9 +10,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param circuitBreaker one breaker per shard
  * @param retry retries of failed shard calls
+ * @param responseTimeout how long one attempt waits for the shard between reads of its answer (so for its response
+ *     headers, then for each part of its body), in [100ms, 5m], 10 s by default; then the answer is a 504 and the
+ *     shard's breaker counts a failure. It is Reactor Netty's {@code responseTimeout}, timed on the connection's
+ *     own event loop: Spring Cloud Gateway's {@code httpclient.response-timeout} (unset here) would schedule and
+ *     cancel a task on Reactor's shared parallel scheduler for every request, which cost about 15% of a request's
+ *     CPU time (docs/benchmarks.md)
  */
 @ConfigurationProperties("bookmarks.gateway.resilience")
-public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Retry retry) {
+public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Retry retry,
+        @DefaultValue("10s") Duration responseTimeout) {
+
+    public ResilienceProperties {
+        Ranges.require("bookmarks.gateway.resilience.response-timeout", responseTimeout, Duration.ofMillis(100),
+                Duration.ofMinutes(5));
+    }
 
     /**
      * A Resilience4j count-based circuit breaker per shard id.
@@ -67,8 +79,7 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
      * @param budgetMinPerSecond retries allowed per second however little traffic there is, in [0, 1000]
      * @param budgetMaxTokens the most deposited retry tokens kept, in [1, 100000]
      * @param overallTimeout the most a request may take to get the shard's response headers, all
-     *     attempts and backoffs together, in [100ms, 5m]; each attempt also has Spring Cloud Gateway's
-     *     {@code response-timeout}
+     *     attempts and backoffs together, in [100ms, 5m]; each attempt also has {@code response-timeout}
      */
     public record Retry(
             @DefaultValue("3") int maxAttempts,

@@ -23,6 +23,16 @@ class ResiliencePropertiesTest {
         assertThat(properties.retry().maxAttempts()).isEqualTo(3);
         assertThat(properties.retry().budgetRatio()).isEqualTo(0.2);
         assertThat(properties.retry().overallTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(properties.responseTimeout()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void acceptsAResponseTimeoutFrom100MillisecondsTo5Minutes() {
+        String name = "bookmarks.gateway.resilience.response-timeout";
+        assertThat(bind(Map.of(name, "100ms")).responseTimeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(bind(Map.of(name, "5m")).responseTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThatThrownBy(() -> bind(Map.of(name, "99ms"))).hasRootCauseMessage(name + " must be in [PT0.1S, PT5M]: PT0.099S");
+        assertThatThrownBy(() -> bind(Map.of(name, "301s"))).hasRootCauseInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
