@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -37,6 +39,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 final class LoadRig {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
     private static final Pattern DEV_TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern REQUESTS = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|99)%\\s+(\\S+)", Pattern.MULTILINE);
@@ -258,11 +261,22 @@ final class LoadRig {
         return token.group(1);
     }
 
+    /**
+     * A free loopback port that this JVM has not handed out before: the operating system may give back the port it
+     * just gave once that socket closed, and two processes told the same port collide (a gateway whose management
+     * port was its server port refused to start).
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("no free port that was not handed out before, in 100 tries");
     }
+
 }
