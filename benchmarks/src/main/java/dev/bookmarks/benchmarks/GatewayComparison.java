@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,7 +43,10 @@ import java.util.regex.Pattern;
  * 120] [seconds per measured run, default 20]}. {@code -Dbench.quick=true} is a smoke run of about three minutes
  * (numbers meaningless). Other settings: {@code -Dbench.threads} (2), {@code -Dbench.connections} (64), {@code
  * -Dbench.users} (500), {@code -Dbench.proxyWarmUp} (10), {@code -Dbench.ramp} (5), {@code -Dbench.jvm} (the
- * gateways' JVM options, {@code -Xms512m -Xmx512m}). Tables go to stdout, progress to stderr. Needs nginx,
+ * gateways' JVM options, {@code -Xms512m -Xmx512m}), {@code -Dbench.targets} (a comma-separated subset of
+ * {@code nginx,haproxy,stock,http,https}, all by default; without {@code nginx} no run at half NGINX's rate),
+ * {@code -Dbench.constantRate} ({@code true}; {@code false} leaves out the constant-rate runs, for quick A/B
+ * comparisons of gateway builds). Tables go to stdout, progress to stderr. Needs nginx,
  * haproxy, wrk and redis-server on the PATH.
  */
 public final class GatewayComparison {
@@ -88,11 +92,21 @@ public final class GatewayComparison {
         LoadRig.writeRing(redis, ring());
         tokens = fetchTokens(redis.url());
         script = WrkRun.writeScript(dir, tokens);
-        measureNginx();
-        measureHaproxy();
-        measureJvm("stock Spring Cloud Gateway 5.0.4, `lb://` round robin", startStock());
-        measureJvm("our gateway, plain HTTP, local profile (all features on)", startOurs(redis.url(), false));
-        measureJvm("our gateway, HTTPS (all features on)", startOurs(redis.url(), true));
+        if (settings.targets().contains("nginx")) {
+            measureNginx();
+        }
+        if (settings.targets().contains("haproxy")) {
+            measureHaproxy();
+        }
+        if (settings.targets().contains("stock")) {
+            measureJvm("stock Spring Cloud Gateway 5.0.4, `lb://` round robin", startStock());
+        }
+        if (settings.targets().contains("http")) {
+            measureJvm("our gateway, plain HTTP, local profile (all features on)", startOurs(redis.url(), false));
+        }
+        if (settings.targets().contains("https")) {
+            measureJvm("our gateway, HTTPS (all features on)", startOurs(redis.url(), true));
+        }
         print(System.out);
     }
 
@@ -128,7 +142,11 @@ public final class GatewayComparison {
             if (rate > 0.8 * settings.users() * PER_USER_RATE) {
                 progress("WARNING: a constant rate of " + rate + "/s comes near our gateway's per-user limit");
             }
-            constantRate("NGINX", base, rate);
+            if (settings.constantRate()) {
+                constantRate("NGINX", base, rate);
+            } else {
+                rate = 0;
+            }
         } finally {
             processes.stop(nginx);
         }
@@ -142,7 +160,9 @@ public final class GatewayComparison {
             URI base = awaitProxy(haproxy, port, "http", "haproxy.log");
             measure("HAProxy `balance hdr(X-User-Id)` + `hash-type consistent`", base, haproxy,
                     settings.proxyWarmUpSeconds());
-            constantRate("HAProxy", base, rate);
+            if (rate > 0) {
+                constantRate("HAProxy", base, rate);
+            }
         } finally {
             processes.stop(haproxy);
         }
@@ -164,9 +184,13 @@ public final class GatewayComparison {
             long pid = jvm.process().pid();
             memory.add("| " + name + " | " + ProcessStats.rssMiB(pid) + " | " + ProcessStats.heap(pid) + " | `"
                     + String.join(" ", settings.jvmOptions()) + "` |");
-            constantRate(name + ", at half its own req/s", jvm.base(),
-                    Math.max(1, run.requests() / (double) settings.runSeconds() / 2));
-            constantRate(name, jvm.base(), rate);
+            if (settings.constantRate()) {
+                constantRate(name + ", at half its own req/s", jvm.base(),
+                        Math.max(1, run.requests() / (double) settings.runSeconds() / 2));
+            }
+            if (rate > 0) {
+                constantRate(name, jvm.base(), rate);
+            }
         } finally {
             processes.stop(jvm.process());
         }
@@ -351,6 +375,9 @@ public final class GatewayComparison {
         out.println("| JVM target, at the end of its measured run | RSS MiB | heap used / committed | JVM options |");
         out.println("|---|--:|--:|---|");
         memory.forEach(out::println);
+        if (constantRate.isEmpty()) {
+            return;
+        }
         out.println();
         out.println("| constant rate, corrected for coordinated omission | target req/s | achieved req/s | p50 ms"
                 + " | p99 ms | p99.9 ms | max ms | 429 / other non-2xx / errors / unanswered |");
@@ -394,9 +421,14 @@ public final class GatewayComparison {
      * @param connections wrk's connections and the constant-rate run's
      * @param users users in rotation, each with a token
      * @param jvmOptions the JVM options of both gateways
+     * @param targets which of {@link #TARGETS} to measure, in that order
+     * @param constantRate whether to make the constant-rate runs
      */
     record Settings(int warmUpSeconds, int runSeconds, int proxyWarmUpSeconds, int rampSeconds, int threads,
-            int connections, int users, List<String> jvmOptions) {
+            int connections, int users, List<String> jvmOptions, Set<String> targets, boolean constantRate) {
+
+        /** Every target, in the order they are measured. */
+        static final List<String> TARGETS = List.of("nginx", "haproxy", "stock", "http", "https");
 
         static Settings of(String[] args) {
             boolean quick = Boolean.getBoolean("bench.quick");
@@ -405,7 +437,13 @@ public final class GatewayComparison {
             Settings settings = new Settings(warmUp, run, Integer.getInteger("bench.proxyWarmUp", quick ? 2 : 10),
                     Integer.getInteger("bench.ramp", quick ? 1 : 5), Integer.getInteger("bench.threads", 2),
                     Integer.getInteger("bench.connections", 64), Integer.getInteger("bench.users", 500),
-                    Arrays.asList(System.getProperty("bench.jvm", "-Xms512m -Xmx512m").trim().split("\\s+")));
+                    Arrays.asList(System.getProperty("bench.jvm", "-Xms512m -Xmx512m").trim().split("\\s+")),
+                    Set.of(System.getProperty("bench.targets", String.join(",", TARGETS)).split(",")),
+                    Boolean.parseBoolean(System.getProperty("bench.constantRate", "true")));
+            if (!TARGETS.containsAll(settings.targets())) {
+                throw new IllegalArgumentException("bench.targets is a comma-separated list of " + TARGETS + ": "
+                        + settings.targets());
+            }
             if (warmUp < 1 || warmUp > 3600 || run < 1 || run > 600 || settings.users() < 1 || settings.users() > 1000) {
                 throw new IllegalArgumentException("warm-up in [1, 3600] s, runs in [1, 600] s, users in [1, 1000]: "
                         + settings);

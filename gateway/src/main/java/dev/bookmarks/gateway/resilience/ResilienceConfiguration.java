@@ -8,6 +8,7 @@ import dev.bookmarks.registry.RingWatcher;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
@@ -63,10 +64,16 @@ public class ResilienceConfiguration {
         return budget;
     }
 
-    /** Each attempt's response timeout, on the connection's event loop ({@link ResilienceProperties#responseTimeout}). */
+    /**
+     * Each attempt's response timeout, on the connection's event loop ({@link ResilienceProperties#responseTimeout}),
+     * cut to what is left of the request's overall deadline ({@link AttemptDeadline}).
+     */
     @Bean
     HttpClientCustomizer shardResponseTimeout(ResilienceProperties properties) {
-        return client -> client.responseTimeout(properties.responseTimeout());
+        Duration configured = properties.responseTimeout();
+        return client -> client.responseTimeout(configured).doOnRequest((request, connection) -> request
+                .responseTimeout(AttemptDeadline.responseTimeout(configured, request.currentContextView(),
+                        System.nanoTime())));
     }
 
     @Bean

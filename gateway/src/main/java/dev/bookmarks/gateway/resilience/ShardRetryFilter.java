@@ -4,7 +4,6 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.C
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CLIENT_RESPONSE_CONN_ATTR;
 
 import dev.bookmarks.gateway.GatewayFilterOrder;
-import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.gateway.ShardFailures;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
@@ -43,8 +42,9 @@ import reactor.netty.Connection;
  * holds the request body (so that it can be sent again) and marks it ({@link ShardExchange#markBodyHeld}) so
  * that {@link MisdirectedRetryFilter} does not hold it a second time.
  *
- * <p>The overall deadline ({@code overall-timeout}) bounds the time to the shard's response headers,
- * all attempts together; when it passes, the client gets a 504 problem.
+ * <p>The overall deadline ({@code overall-timeout}) bounds the wait for the shard's response headers, all
+ * attempts together: no retry starts whose backoff would end past it, and each attempt's response timeout is cut to
+ * what is left of it ({@link AttemptDeadline}); when it passes, the client gets a 504 problem.
  */
 public final class ShardRetryFilter implements GlobalFilter, Ordered {
 
@@ -100,9 +100,7 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
             ShardExchange.markBodyHeld(exchange);
             attempts = attempt(exchange, chain, 1, retryable, deadline);
         }
-        return attempts
-                .timeout(overallTimeout, Mono.error(() -> Problems.of(HttpStatus.GATEWAY_TIMEOUT, "Shard timeout",
-                        "the shard that holds this user's data did not answer in time")));
+        return attempts.contextWrite(context -> AttemptDeadline.put(context, deadline));
     }
 
     /** Whether sending the request twice is safe: an idempotent method, or an idempotency key. */
