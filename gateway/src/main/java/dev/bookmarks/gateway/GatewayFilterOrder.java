@@ -20,7 +20,6 @@ import org.springframework.core.Ordered;
  *   SPRING_SECURITY (-100)        bearer JWT, 401; then, after authorization,
  *                                 security/UserPathAuthorizationFilter: the path's user is the token's
  * Global filters of the shard route, around each attempt:
- *   INTERNAL_HEADERS (H)          headers/InternalHeadersFilter: client copies of internal headers go
  *   USER_RATE_LIMIT (H + 100)     limits/UserRateLimitFilter: per-user rate, in memory, 429
  *   SHARD_RETRY (9998)            resilience/ShardRetryFilter: holds the body; connect failures and 503s
  *     MISDIRECTED_RETRY (9999)    resilience/MisdirectedRetryFilter: a 421, re-read the ring, once more
@@ -28,7 +27,9 @@ import org.springframework.core.Ordered;
  *       routing/ShardLoadBalancer: the ring picks the shard
  *         SHARD_CIRCUIT_BREAKER (10155)  resilience/ShardCircuitBreakerFilter: open breaker, 503
  *           IDENTITY_SIGNING (10160)     security/IdentitySigningFilter: signs user, epoch, URL, body
- *             NettyRoutingFilter with headers/XForwardedHeadersWriter (X_FORWARDED_HEADERS, last)
+ *             NettyRoutingFilter (headers/HeadersConfiguration's), whose only header filters are
+ *             headers/ShardRequestHeadersFilter (SHARD_HEADERS): client copies of internal headers, hop-by-hop
+ *             headers and Authorization go; X-Forwarded-* and the signature go on; and ShardResponseHeadersFilter
  * Errors: PROBLEM_ERROR_HANDLER (-2), ProblemErrorHandler: problem+json
  * </pre>
  *
@@ -55,11 +56,8 @@ public final class GatewayFilterOrder {
      */
     public static final int SPRING_SECURITY = -100;
 
-    /** Global filter: before every other gateway filter, so that none sees a client's internal headers. */
-    public static final int INTERNAL_HEADERS = Ordered.HIGHEST_PRECEDENCE;
-
-    /** Global filter: after {@link #INTERNAL_HEADERS}, long before any filter holds the body. */
-    public static final int USER_RATE_LIMIT = INTERNAL_HEADERS + 100;
+    /** Global filter: early, long before any filter holds the body. */
+    public static final int USER_RATE_LIMIT = Ordered.HIGHEST_PRECEDENCE + 100;
 
     /**
      * Global filter: just before {@code RouteToRequestUrlFilter}, so that a 421's re-send starts again
@@ -79,8 +77,11 @@ public final class GatewayFilterOrder {
     /** Global filter: once the URL the request goes to is final. */
     public static final int IDENTITY_SIGNING = LOAD_BALANCER + 10;
 
-    /** Headers filter of the HTTP client: after Spring Cloud Gateway's forwarding and hop-by-hop filters. */
-    public static final int X_FORWARDED_HEADERS = Ordered.LOWEST_PRECEDENCE;
+    /**
+     * Header filters of the HTTP client: the only ones of {@code NettyRoutingFilter}; last should a WebSocket
+     * upgrade's routing filter apply Spring Cloud Gateway's own as well.
+     */
+    public static final int SHARD_HEADERS = Ordered.LOWEST_PRECEDENCE;
 
     /** Error handler: before Spring Boot's {@code DefaultErrorWebExceptionHandler}, which is at -1. */
     public static final int PROBLEM_ERROR_HANDLER = -2;

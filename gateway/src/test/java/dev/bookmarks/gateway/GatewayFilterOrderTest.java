@@ -3,6 +3,7 @@ package dev.bookmarks.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.util.ReflectionUtils;
 
 class GatewayFilterOrderTest {
@@ -26,12 +27,11 @@ class GatewayFilterOrderTest {
 
     @Test
     void theAttemptLoopWrapsTheLoadBalancerAndTheBreakerAndSignatureFollowIt() {
-        assertThat(GatewayFilterOrder.INTERNAL_HEADERS).isLessThan(GatewayFilterOrder.USER_RATE_LIMIT);
         assertThat(GatewayFilterOrder.USER_RATE_LIMIT).isLessThan(GatewayFilterOrder.SHARD_RETRY);
         assertThat(GatewayFilterOrder.SHARD_RETRY).isLessThan(GatewayFilterOrder.MISDIRECTED_RETRY);
         assertThat(GatewayFilterOrder.MISDIRECTED_RETRY).isLessThan(GatewayFilterOrder.LOAD_BALANCER);
         assertThat(GatewayFilterOrder.LOAD_BALANCER).isLessThan(GatewayFilterOrder.SHARD_CIRCUIT_BREAKER);
         assertThat(GatewayFilterOrder.SHARD_CIRCUIT_BREAKER).isLessThan(GatewayFilterOrder.IDENTITY_SIGNING);
-        assertThat(GatewayFilterOrder.IDENTITY_SIGNING).isLessThan(GatewayFilterOrder.X_FORWARDED_HEADERS);
+        assertThat(GatewayFilterOrder.IDENTITY_SIGNING).isLessThan(NettyRoutingFilter.ORDER);
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.gateway.GatewayClient.Reply;
 import dev.bookmarks.gateway.StubShard.Received;
+import dev.bookmarks.gateway.headers.ShardRequestHeadersFilter;
+import dev.bookmarks.gateway.headers.ShardResponseHeadersFilter;
 import dev.bookmarks.protocol.BodyDigest;
 import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.protocol.InternalSecret;
@@ -27,6 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.cloud.gateway.actuate.AbstractGatewayControllerEndpoint;
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.context.ApplicationContext;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
@@ -117,6 +121,19 @@ class GatewayRoutingIT extends GatewayIntegrationBase {
         assertThat(verify("s-a", received)).isEqualTo(new Verdict.Verified(user, ring.epoch()));
         assertThat(verify("s-b", received)).as("the signature names the shard it was sent to")
                 .isEqualTo(new Verdict.Refused("the gateway signature does not match this request"));
+    }
+
+    @Test
+    void sendsToTheShardsThroughOneRoutingFilterWhoseOnlyHeaderFiltersAreTheGateways() {
+        Map<String, NettyRoutingFilter> routing = context.getBeansOfType(NettyRoutingFilter.class);
+        Map<String, NettyWriteResponseFilter> writing = context.getBeansOfType(NettyWriteResponseFilter.class);
+
+        assertThat(routing).hasSize(1);
+        assertThat(writing).hasSize(1);
+        assertThat(routing.values().iterator().next().getHeadersFilters()).hasExactlyElementsOfTypes(
+                ShardRequestHeadersFilter.class, ShardResponseHeadersFilter.class);
+        assertThat(writing.values().iterator().next().getHeadersFilters()).hasExactlyElementsOfTypes(
+                ShardRequestHeadersFilter.class, ShardResponseHeadersFilter.class);
     }
 
     @Test

@@ -24,7 +24,10 @@ import org.springframework.web.server.ServerWebExchange;
  *       breaker, the retries, the signing filter and the error handler;
  *   <li>{@linkplain #isBodyHeld the body-held mark} and {@linkplain #heldBody the held body}: the request
  *       body is held once, by the outermost retry filter, so that every attempt sends it again and the
- *       signing filter digests exactly what is sent.
+ *       signing filter digests exactly what is sent;
+ *   <li>{@linkplain #signedHeaders the signature headers}: written by the signing filter for every attempt; read by
+ *       {@code ShardRequestHeadersFilter}, which puts them on the request to the shard after dropping any client
+ *       copies.
  * </ul>
  *
  * <p>A reader never fails on a missing item: it gets null (or false), and decides what that means.
@@ -34,6 +37,7 @@ public final class ShardExchange {
     private static final String USER = ShardExchange.class.getName() + ".user";
     private static final String ROUTE = ShardRoute.class.getName();
     private static final String BODY_HELD = ShardExchange.class.getName() + ".bodyHeld";
+    private static final String SIGNED_HEADERS = ShardExchange.class.getName() + ".signedHeaders";
 
     private ShardExchange() {
     }
@@ -99,6 +103,16 @@ public final class ShardExchange {
      */
     public static DataBuffer heldBody(ServerWebExchange exchange) {
         return exchange.getAttribute(CACHED_REQUEST_BODY_ATTR);
+    }
+
+    /** The signature headers of the current attempt (name to value), or null before the signing filter ran. */
+    public static Map<String, String> signedHeaders(ServerWebExchange exchange) {
+        return exchange.getAttribute(SIGNED_HEADERS);
+    }
+
+    /** Records the signature headers of the current attempt; each attempt replaces the previous one's. */
+    public static void setSignedHeaders(ServerWebExchange exchange, Map<String, String> headers) {
+        put(exchange.getAttributes(), SIGNED_HEADERS, headers);
     }
 
     /** Whether the response on the exchange is a shard's answer, rather than one the gateway made. */

@@ -1,23 +1,18 @@
 package dev.bookmarks.gateway.headers;
 
-import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.ProxyAllowList;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
-import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
- * Sets the {@code X-Forwarded-*} headers of the request to the shard, as the last of Spring Cloud
- * Gateway's header filters (they run when the request is sent, on its final headers). Incoming
- * {@code X-Forwarded-*} and {@code Forwarded} headers are believed only when the connection comes
- * from a configured proxy ({@link ProxyAllowList}); from anyone else they are dropped and replaced
+ * Writes the {@code X-Forwarded-*} headers of the request to the shard, for {@link ShardRequestHeadersFilter}, which
+ * has dropped every incoming one. Incoming {@code X-Forwarded-*} and {@code Forwarded} headers are believed only
+ * when the connection comes from a configured proxy ({@link ProxyAllowList}); from anyone else they are replaced
  * by what the gateway saw itself, so a client cannot pose as another address or scheme.
  *
  * <ul>
@@ -25,17 +20,15 @@ import org.springframework.web.server.ServerWebExchange;
  *       otherwise the client's address alone;
  *   <li>{@code X-Forwarded-Proto}, {@code -Host}, {@code -Port}: from a trusted proxy, its values
  *       where it sent them; otherwise the scheme, {@code Host} and port of the request the gateway
- *       received.
+ *       received;
+ *   <li>{@code X-Forwarded-Prefix} and {@code Forwarded}: from a trusted proxy only.
  * </ul>
  *
  * Spring Cloud Gateway's own X-Forwarded and Forwarded filters are off
  * ({@code spring.cloud.gateway.server.webflux.x-forwarded.enabled=false}, {@code forwarded.enabled=false}):
- * this filter is the only one that writes these headers.
+ * this is the only writer of these headers.
  */
-public final class XForwardedHeadersWriter implements HttpHeadersFilter, Ordered {
-
-    /** After Spring Cloud Gateway's forwarding and hop-by-hop header filters. */
-    public static final int ORDER = GatewayFilterOrder.X_FORWARDED_HEADERS;
+final class XForwardedHeadersWriter {
 
     static final String FOR = "X-Forwarded-For";
     static final String PROTO = "X-Forwarded-Proto";
@@ -46,31 +39,14 @@ public final class XForwardedHeadersWriter implements HttpHeadersFilter, Ordered
 
     private final ProxyAllowList trustedProxies;
 
-    public XForwardedHeadersWriter(ProxyAllowList trustedProxies) {
+    XForwardedHeadersWriter(ProxyAllowList trustedProxies) {
         this.trustedProxies = trustedProxies;
     }
 
-    @Override
-    public int getOrder() {
-        return ORDER;
-    }
-
-    @Override
-    public boolean supports(Type type) {
-        return type == Type.REQUEST;
-    }
-
-    @Override
-    public HttpHeaders filter(HttpHeaders input, ServerWebExchange exchange) {
+    /** Sets the forwarding headers on {@code output}, which holds none, for the request {@code exchange} received. */
+    void write(HttpHeaders output, ServerWebExchange exchange) {
         ServerHttpRequest request = exchange.getRequest();
         HttpHeaders received = request.getHeaders();
-        HttpHeaders output = new HttpHeaders();
-        for (Map.Entry<String, List<String>> header : input.headerSet()) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (!name.startsWith("x-forwarded-") && !name.equals("forwarded")) {
-                output.addAll(header.getKey(), header.getValue());
-            }
-        }
         InetSocketAddress remote = request.getRemoteAddress();
         String remoteAddress = remote == null || remote.getAddress() == null ? null
                 : remote.getAddress().getHostAddress();
@@ -97,7 +73,6 @@ public final class XForwardedHeadersWriter implements HttpHeadersFilter, Ordered
                 output.put(FORWARDED, received.get(FORWARDED));
             }
         }
-        return output;
     }
 
     private static String joined(List<String> values) {

@@ -46,7 +46,7 @@ import reactor.core.publisher.Mono;
  */
 public final class UserRateLimitFilter implements GlobalFilter, Ordered {
 
-    /** After {@code InternalHeadersFilter}, long before the body is cached for a 421 retry. */
+    /** Early among the gateway filters, long before the body is cached for a 421 retry. */
     public static final int ORDER = GatewayFilterOrder.USER_RATE_LIMIT;
 
     /** The whole tokens left to the user in this gateway's share; 0 on a 429. */

@@ -11,7 +11,6 @@ import dev.bookmarks.protocol.BodyDigest;
 import dev.bookmarks.protocol.RequestSigner;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.ReactiveLoadBalancerClientFilter;
@@ -38,8 +37,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>It never signs a user that the token did not prove: a shard request whose routed user is not
  * the authenticated user is refused with 403 (the security filters should have refused it first).
- * Client-sent copies of the signed headers are already gone ({@code InternalHeadersFilter}); the
- * ones set here replace any that might remain.
+ * The signature headers go into the exchange ({@link ShardExchange#signedHeaders}), not onto the request:
+ * {@code ShardRequestHeadersFilter}, which builds the headers the shard gets, drops every client copy of them and
+ * puts these on instead, so the request's headers are copied once, when it is sent.
  */
 public final class IdentitySigningFilter implements GlobalFilter, Ordered {
 
@@ -81,10 +81,9 @@ public final class IdentitySigningFilter implements GlobalFilter, Ordered {
     private Mono<Void> signed(ServerWebExchange exchange, ServerHttpRequest request, URI sent, BodyDigest body,
             String user, ShardRoute route, GatewayFilterChain chain) {
         List<String> keys = request.getHeaders().getOrEmpty(ApiHeaders.IDEMPOTENCY_KEY);
-        Map<String, String> signed = signer.sign(request.getMethod().name(), sent.getRawPath(), sent.getRawQuery(),
-                keys, body, user, route.shardId(), route.epoch());
-        ServerHttpRequest signedRequest = request.mutate().headers(headers -> signed.forEach(headers::set)).build();
-        return chain.filter(exchange.mutate().request(signedRequest).build());
+        ShardExchange.setSignedHeaders(exchange, signer.sign(request.getMethod().name(), sent.getRawPath(),
+                sent.getRawQuery(), keys, body, user, route.shardId(), route.epoch()));
+        return chain.filter(request == exchange.getRequest() ? exchange : exchange.mutate().request(request).build());
     }
 
     /**

@@ -26,7 +26,8 @@ class XForwardedHeadersWriterTest {
                 .header("X-Forwarded-Prefix", "/admin")
                 .header("Forwarded", "for=6.6.6.6;proto=https"));
 
-        HttpHeaders sent = writer.filter(exchange.getRequest().getHeaders(), exchange);
+        HttpHeaders sent = new HttpHeaders();
+        writer.write(sent, exchange);
 
         assertThat(sent.get("X-Forwarded-For")).containsExactly("203.0.113.9");
         assertThat(sent.get("X-Forwarded-Proto")).containsExactly("http");
@@ -45,7 +46,8 @@ class XForwardedHeadersWriterTest {
                 .header("X-Forwarded-Proto", "https")
                 .header("X-Forwarded-Port", "443"));
 
-        HttpHeaders sent = writer.filter(exchange.getRequest().getHeaders(), exchange);
+        HttpHeaders sent = new HttpHeaders();
+        writer.write(sent, exchange);
 
         assertThat(sent.get("X-Forwarded-For")).containsExactly("198.51.100.7, 10.9.9.9, 10.1.2.3");
         assertThat(sent.get("X-Forwarded-Proto")).containsExactly("https");
@@ -58,26 +60,13 @@ class XForwardedHeadersWriterTest {
         MockServerWebExchange exchange = exchange("10.1.2.3", MockServerHttpRequest
                 .get("http://gateway.internal/api/users/alice"));
 
-        HttpHeaders sent = writer.filter(exchange.getRequest().getHeaders(), exchange);
+        HttpHeaders sent = new HttpHeaders();
+        writer.write(sent, exchange);
 
         assertThat(sent.get("X-Forwarded-For")).containsExactly("10.1.2.3");
         assertThat(sent.get("X-Forwarded-Proto")).containsExactly("http");
         assertThat(sent.get("X-Forwarded-Port")).containsExactly("80");
         assertThat(sent.get("X-Forwarded-Host")).containsExactly("gateway.internal");
-    }
-
-    @Test
-    void dropsForwardingHeadersThatEarlierFiltersLeftAndKeepsTheRest() {
-        MockServerWebExchange exchange = exchange("203.0.113.9", MockServerHttpRequest
-                .get("http://gateway.example/api/users/alice"));
-        HttpHeaders input = new HttpHeaders();
-        input.add("x-forwarded-for", "stale");
-        input.add("Accept", "application/json");
-
-        HttpHeaders sent = writer.filter(input, exchange);
-
-        assertThat(sent.get("X-Forwarded-For")).containsExactly("203.0.113.9");
-        assertThat(sent.getFirst("Accept")).isEqualTo("application/json");
     }
 
     private static MockServerWebExchange exchange(String remote, MockServerHttpRequest.BaseBuilder<?> request) {
