@@ -77,6 +77,7 @@ public class EdgeSecurityConfiguration {
                         .pathMatchers(HttpMethod.POST, LocalTokenConfiguration.PATH).permitAll()
                         .anyExchange().denyAll())
                 .oauth2ResourceServer(resourceServer -> resourceServer
+                        .bearerTokenConverter(new BearerTokenConverter())
                         .jwt(jwt -> jwt.jwtDecoder(decoder))
                         .authenticationEntryPoint(unauthenticated)
                         .accessDeniedHandler(forbidden))
