@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
  *   <li>a shard that the ring names but that refuses or never accepts the connection is a 503 with
  *       {@code Retry-After}: the ring decides where a user's data is, so no other shard is tried;
  *   <li>a shard that does not answer within the response timeout is a 504;
- *   <li>a shard that closes the connection before answering is a 502;
+ *   <li>a connection to the shard that breaks before its answer (closed early, reset) is a 502;
  *   <li>anything else is a 500 whose detail says nothing about the cause, which goes to the log.
  * </ul>
  */
@@ -70,10 +70,10 @@ public final class ProblemErrorHandler implements ErrorWebExceptionHandler, Orde
             return Problems.write(exchange, HttpStatus.GATEWAY_TIMEOUT, "Shard timeout",
                     "the shard that holds this user's data did not answer in time");
         }
-        if (ShardFailures.isPrematureClose(error)) {
-            log.warn("{} closed the connection before answering: {}", shard, error.toString());
+        if (ShardFailures.isConnectionLost(error)) {
+            log.warn("The connection to {} broke before its answer: {}", shard, error.toString());
             return Problems.write(exchange, HttpStatus.BAD_GATEWAY, "Shard failed",
-                    "the shard closed the connection before answering");
+                    "the connection to the shard that holds this user's data broke before its answer");
         }
         log.error("Unexpected error on {} {}", exchange.getRequest().getMethod(),
                 exchange.getRequest().getPath().value(), error);

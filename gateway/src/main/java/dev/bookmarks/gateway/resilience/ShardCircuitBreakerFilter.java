@@ -20,7 +20,7 @@ import reactor.core.publisher.Mono;
  * known, and before the signing filter and the HTTP client, so a refused attempt costs no signature
  * and no connection: an open breaker answers 503 with {@code Retry-After} at once.
  *
- * <p>Counted as failures: connect failures, timeouts, a connection closed before the answer, and
+ * <p>Counted as failures: connect failures, timeouts, a connection closed or reset before the answer, and
  * the answers that say the shard (or what stands in front of it) is unavailable: 502, 503, 504. Any
  * other answer is a success: the shard is working. That includes a 4xx (421 too) and a 500, which
  * is one request's fault (a bug its input hit), so that no user can open a shard's breaker for
