@@ -1,6 +1,7 @@
 package dev.bookmarks.issuer;
 
 import dev.bookmarks.ring.UserIds;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -14,9 +15,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     becomes the tokens' subject and the path's user
  * @param audience the {@code aud} claim of every access token, what the gateways expect
  *     ({@code spring.security.oauth2.resourceserver.jwt.audiences}); not blank
+ * @param allowedOrigins the origins (Spring's patterns: {@code https://*.example.com}, {@code http://127.0.0.1:[*]})
+ *     whose pages may call the discovery document, the JWK set and the token endpoint from a browser (CORS): the
+ *     web app's, which is every gateway's; by default any port on the loopback addresses, where the local stack runs
  */
 @ConfigurationProperties("bookmarks.issuer")
-public record IssuerProperties(Map<String, String> users, @DefaultValue("bookmarks-api") String audience) {
+public record IssuerProperties(Map<String, String> users, @DefaultValue("bookmarks-api") String audience,
+        @DefaultValue({"http://127.0.0.1:[*]", "https://127.0.0.1:[*]", "http://localhost:[*]",
+                "https://localhost:[*]"}) List<String> allowedOrigins) {
 
     public IssuerProperties {
         if (users == null || users.isEmpty()) {
@@ -35,6 +41,12 @@ public record IssuerProperties(Map<String, String> users, @DefaultValue("bookmar
         if (audience == null || audience.isBlank()) {
             throw new IllegalArgumentException("bookmarks.issuer.audience must not be blank");
         }
+        if (allowedOrigins == null || allowedOrigins.isEmpty() || allowedOrigins.stream().anyMatch(
+                o -> o == null || o.isBlank() || o.equals("*"))) {
+            throw new IllegalArgumentException("bookmarks.issuer.allowed-origins must name at least one origin, and"
+                    + " not *: " + allowedOrigins);
+        }
         users = Map.copyOf(users);
+        allowedOrigins = List.copyOf(allowedOrigins);
     }
 }

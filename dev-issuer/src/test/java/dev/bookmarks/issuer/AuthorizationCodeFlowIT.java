@@ -103,6 +103,47 @@ class AuthorizationCodeFlowIT {
         assertThat(login.headers().firstValue("Location").orElseThrow()).endsWith("/login?error");
     }
 
+    @Test
+    void letsTheWebAppsOriginCallTheTokenEndpointAndNoOtherOrigin() throws Exception {
+        HttpResponse<String> allowed = preflight("https://127.0.0.1:8443");
+        assertThat(allowed.statusCode()).isEqualTo(200);
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://127.0.0.1:8443");
+        assertThat(allowed.headers().firstValue("Access-Control-Allow-Credentials")).isEmpty();
+
+        HttpResponse<String> refused = preflight("https://bookmarks.evil.example");
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        HttpResponse<String> discovery = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(base() + "/.well-known/openid-configuration")).header("Origin", "http://127.0.0.1:8070")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(discovery.statusCode()).isEqualTo(200);
+        assertThat(discovery.headers().firstValue("Access-Control-Allow-Origin")).hasValue("http://127.0.0.1:8070");
+        assertThat(JSON.readTree(discovery.body()).path("end_session_endpoint").asString()).endsWith("/connect/logout");
+    }
+
+    @Test
+    void sendsTheCodeToTheRegisteredLoopbackRedirectOnAnyPort() throws Exception {
+        // RFC 8252 section 7.3: a loopback redirect URI matches whatever port the app listens on, which is how one
+        // registration serves every gateway of the local stack.
+        Browser browser = new Browser();
+        String challenge = challenge(verifier());
+        String otherPort = "http://127.0.0.1:18443/";
+        browser.get(base() + "/oauth2/authorize?response_type=code&client_id=bookmarks-web&scope=openid&state=s2"
+                + "&redirect_uri=" + encode(otherPort) + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+        HttpResponse<String> answer = browser.login("bob", "bob-password");
+        String location = answer.headers().firstValue("Location").orElseThrow();
+        HttpResponse<String> resumed = browser.get(location.startsWith("http") ? location : base() + location);
+        assertThat(resumed.headers().firstValue("Location").orElseThrow()).startsWith(otherPort + "?code=");
+    }
+
+    private HttpResponse<String> preflight(String origin) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base() + "/oauth2/token"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", origin)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private String base() {
         return "http://127.0.0.1:" + port;
     }
