@@ -2,6 +2,7 @@ package dev.bookmarks.gateway.security;
 
 import dev.bookmarks.gateway.GatewayProperties;
 import dev.bookmarks.gateway.Problems;
+import dev.bookmarks.gateway.web.WebAppConfiguration;
 import dev.bookmarks.protocol.RequestSigner;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,7 +43,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * development key; start-up fails when neither is there. A token verified once is remembered until its
  * expiry ({@link VerifiedTokenCache}, {@code bookmarks.gateway.token-cache.max-size}). Actuator endpoints, which exist only on the
  * management port, never reach this chain: {@code ReactiveManagementSecurity}'s comes first and claims them.
- * Everything else is refused. Every refusal is
+ * The web app's files ({@link WebAppConfiguration#PATHS}) are anyone's to GET. Everything else is refused. Every
+ * refusal is
  * problem+json, including the firewall's (malformed or non-normalized paths: 400).
  */
 @Configuration(proxyBeanMethods = false)
@@ -75,6 +77,9 @@ public class EdgeSecurityConfiguration {
         http.authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/api/**").authenticated()
                         .pathMatchers(HttpMethod.POST, LocalTokenConfiguration.PATH).permitAll()
+                        // The web app's files and settings: public, as any site's are.
+                        .pathMatchers(HttpMethod.GET, WebAppConfiguration.PATHS.toArray(String[]::new)).permitAll()
+                        .pathMatchers(HttpMethod.HEAD, WebAppConfiguration.PATHS.toArray(String[]::new)).permitAll()
                         .anyExchange().denyAll())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .bearerTokenConverter(new BearerTokenConverter())

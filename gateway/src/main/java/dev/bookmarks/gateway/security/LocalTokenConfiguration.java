@@ -7,6 +7,9 @@ import dev.bookmarks.gateway.Problems;
 import dev.bookmarks.ring.UserIds;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.function.client.WebClient;
 import java.time.Instant;
 import java.util.Map;
 import javax.crypto.SecretKey;
@@ -49,15 +52,37 @@ public class LocalTokenConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(LocalTokenConfiguration.class);
 
+    /**
+     * Development tokens, and when {@code spring.security.oauth2.resourceserver.jwt.issuer-uri} is set (the local
+     * stack's development issuer, which the web app signs in at) that issuer's tokens as well: its keys from
+     * {@code jwk-set-uri}, which must then be set too, its {@code iss} and the configured {@code audiences} checked as
+     * outside this profile.
+     */
     @Bean
-    ReactiveJwtDecoder devTokenDecoder(DevTokenProperties properties) {
+    ReactiveJwtDecoder devTokenDecoder(DevTokenProperties properties, Environment environment) {
         log.warn("Local profile: tokens are issued without credentials at {} and validated with a development key;"
                 + " never run this profile where real users are", PATH);
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withSecretKey(key(properties))
                 .macAlgorithm(MacAlgorithm.HS256).build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(properties.issuer()), TokenRules.expiryRequired()));
-        return decoder;
+        String issuer = environment.getProperty(TokenRules.ISSUER_URI);
+        if (issuer == null || issuer.isBlank()) {
+            return decoder;
+        }
+        String jwkSetUri = environment.getProperty(TokenRules.JWK_SET_URI);
+        if (jwkSetUri == null || jwkSetUri.isBlank()) {
+            throw new IllegalStateException("Under the local profile, " + TokenRules.ISSUER_URI + " needs "
+                    + TokenRules.JWK_SET_URI + " as well: the issuer's keys are fetched from there when its first token"
+                    + " arrives, so the gateway starts whether or not the issuer is up");
+        }
+        NimbusReactiveJwtDecoder fromIssuer = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri.strip())
+                .webClient(WebClient.builder().filter(new JwkSetFetchLimit(Duration.ofSeconds(30), System::nanoTime))
+                        .build())
+                .build();
+        fromIssuer.setJwtValidator(TokenRules.issuerTokenRules(issuer.strip(), TokenRules.audiences(environment)));
+        log.info("Local profile: tokens of {} are accepted as well (keys from {})", issuer, jwkSetUri);
+        return new DevOrIssuerTokenDecoder(decoder, fromIssuer);
     }
 
     @Bean

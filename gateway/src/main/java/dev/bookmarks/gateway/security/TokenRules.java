@@ -6,10 +6,12 @@ import java.util.Objects;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtValidators;
 
 /**
  * What a token must carry beyond a good signature. Spring's default validators check {@code exp} and
@@ -22,6 +24,7 @@ final class TokenRules {
 
     static final String ISSUER_URI = "spring.security.oauth2.resourceserver.jwt.issuer-uri";
     static final String AUDIENCES = "spring.security.oauth2.resourceserver.jwt.audiences";
+    static final String JWK_SET_URI = "spring.security.oauth2.resourceserver.jwt.jwk-set-uri";
 
     private TokenRules() {
     }
@@ -29,6 +32,27 @@ final class TokenRules {
     /** Refuses a token without an expiry time. */
     static OAuth2TokenValidator<Jwt> expiryRequired() {
         return new JwtClaimValidator<Instant>(JwtClaimNames.EXP, Objects::nonNull);
+    }
+
+    /** The configured audiences, blanks left out; empty when none. */
+    static List<String> audiences(Environment environment) {
+        return Binder.get(environment).bind(AUDIENCES, Bindable.listOf(String.class)).orElse(List.of()).stream()
+                .filter(a -> !a.isBlank()).map(String::strip).toList();
+    }
+
+    /**
+     * What an issuer's token must carry, as Spring Boot checks it outside the local profile: a good time window,
+     * this {@code iss}, an {@code aud} naming one of {@code audiences} (when any are given) and an expiry time.
+     */
+    static OAuth2TokenValidator<Jwt> issuerTokenRules(String issuer, List<String> audiences) {
+        List<OAuth2TokenValidator<Jwt>> rules = new java.util.ArrayList<>();
+        rules.add(JwtValidators.createDefaultWithIssuer(issuer));
+        if (!audiences.isEmpty()) {
+            rules.add(new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
+                    aud -> aud != null && aud.stream().anyMatch(audiences::contains)));
+        }
+        rules.add(expiryRequired());
+        return new DelegatingOAuth2TokenValidator<>(rules);
     }
 
     /**
