@@ -45,11 +45,13 @@ public final class Browser implements AutoCloseable {
     private final ChromeDriver driver;
     private final Path screenshots;
     private final Path profile;
+    private final Path downloads;
 
-    private Browser(ChromeDriver driver, Path screenshots, Path profile) {
+    private Browser(ChromeDriver driver, Path screenshots, Path profile, Path downloads) {
         this.driver = driver;
         this.screenshots = screenshots;
         this.profile = profile;
+        this.downloads = downloads;
     }
 
     /**
@@ -60,6 +62,7 @@ public final class Browser implements AutoCloseable {
         try {
             Files.createDirectories(screenshots);
             Path profile = Files.createTempDirectory("chromium-profile");
+            Path downloads = Files.createDirectories(profile.resolve("downloads"));
             ChromeOptions options = new ChromeOptions();
             options.setBinary(executable("CHROMIUM", "/usr/bin/chromium", "/usr/bin/chromium-browser"));
             options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -69,7 +72,8 @@ public final class Browser implements AutoCloseable {
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
-            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US"));
+            options.setExperimentalOption("prefs", Map.of("intl.accept_languages", "en-US",
+                    "download.default_directory", downloads.toString(), "download.prompt_for_download", false));
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(executable("CHROMEDRIVER", "/usr/bin/chromedriver",
                             "/usr/lib/chromium/chromedriver")))
@@ -77,7 +81,7 @@ public final class Browser implements AutoCloseable {
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
-            return new Browser(driver, screenshots, profile);
+            return new Browser(driver, screenshots, profile, downloads);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,6 +99,11 @@ public final class Browser implements AutoCloseable {
         }
         throw new IllegalStateException("no " + String.join(" or ", candidates) + " (set " + variable
                 + "; on Debian: apt-get install chromium chromium-driver)");
+    }
+
+    /** Where the browser saves downloads (inside its profile: deleted by {@link #close()}). */
+    public Path downloads() {
+        return downloads;
     }
 
     public WebDriver driver() {
