@@ -33,6 +33,10 @@ final class Banner {
         Service registry = stack.registry();
         out.append(String.format("  %-10s %-28s pid %d  admin: curl -u %s %s/actuator/ring%n", "registry",
                 registry.managementUrl(), registry.pid(), admin, registry.managementUrl()));
+        if (stack.issuer() != null) {
+            out.append(String.format("  %-10s %-28s pid %d  development OIDC issuer (users alice, bob)%n", "issuer",
+                    stack.issuerUrl(), stack.issuer().pid()));
+        }
         for (Service shard : stack.shards()) {
             out.append(String.format("  %-10s %-28s pid %d  management: curl -u %s %s/actuator/shard%n", shard.name(),
                     "http://127.0.0.1:" + shard.port(), shard.pid(), admin, shard.managementUrl()));
@@ -43,6 +47,13 @@ final class Banner {
                     gateways.get(i).managementUrl()));
         }
         out.append(String.format("  logs: %s%n%n", stack.options().dataDir().resolve("logs")));
+        if (stack.issuer() != null) {
+            out.append(String.format("Open the web app at %s/ and sign in as alice (password alice-password) or bob"
+                    + " (bob-password)%s.%n", g1, https ? "; the browser asks once to accept the gateway's self-signed"
+                    + " certificate" : ""));
+        }
+        out.append(String.format("Open the ring console at %s/console (user %s, password %s).%n%n",
+                registry.managementUrl(), LocalStack.ADMIN_USER, stack.adminPassword()));
         out.append(String.format("Get a development token:%n  curl %s-X POST %s/auth/dev-token -H 'Content-Type: application/json'"
                 + " -d '{\"userId\":\"alice\"}'%n%n", k, g1));
         out.append(String.format("Create a bookmark through %s and list it through %s (copy-paste):%n", g1, g2));

@@ -34,6 +34,12 @@ public final class LocalStack implements AutoCloseable {
     public static final String LOCAL_INTERNAL_SECRET = "local-development-secret-not-for-production";
     public static final String ADMIN_USER = "admin";
 
+    /** The development issuer's users (its application.yml) and their passwords: for the local stack only. */
+    public static final Map<String, String> ISSUER_USERS = Map.of("alice", "alice-password", "bob", "bob-password");
+
+    /** The audience of the development issuer's access tokens, which the gateways require. */
+    static final String ISSUER_AUDIENCE = "bookmarks-api";
+
     /** How long {@link #close()} waits after SIGTERM before it kills what is left. */
     static final Duration GRACE = Duration.ofSeconds(30);
 
@@ -42,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<Service> started = new ArrayList<>();
     private Service redis;
     private Service registry;
+    private Service issuer;
     private final List<Service> shards = new ArrayList<>();
     private final List<Service> gateways = new ArrayList<>();
     private final Map<String, Launch> launches = new LinkedHashMap<>();
@@ -65,6 +72,9 @@ public final class LocalStack implements AutoCloseable {
         Map<String, Path> jars = new LinkedHashMap<>();
         for (String module : List.of("shard-registry", "bookmark-service", "gateway")) {
             jars.put(module, jar(options.repoRoot(), module));
+        }
+        if (options.issuerPort() != 0) {
+            jars.put("dev-issuer", jar(options.repoRoot(), "dev-issuer"));
         }
         LocalStack stack = new LocalStack(options, adminPassword(options.dataDir()));
         try {
@@ -101,6 +111,10 @@ public final class LocalStack implements AutoCloseable {
                         "BOOKMARKS_REGISTRY_ADMIN_USERS_0_PASSWORD", "{noop}" + adminPassword),
                 options.registryPort(), options.registryManagementPort(), data.resolve("registry"));
 
+        if (options.issuerPort() != 0) {
+            issuer = startIssuer(jars.get("dev-issuer"), data.resolve("issuer"));
+        }
+
         // The same operator on every gateway's and shard's management port (bookmarks.management.users).
         Map<String, String> operator = Map.of("BOOKMARKS_MANAGEMENT_USERS_0_NAME", ADMIN_USER,
                 "BOOKMARKS_MANAGEMENT_USERS_0_PASSWORD", "{noop}" + adminPassword);
@@ -123,6 +137,12 @@ public final class LocalStack implements AutoCloseable {
             if (!options.gatewayAddresses().isEmpty()) {
                 gatewayArgs.add("--server.address=" + options.gatewayAddresses().get(i));
             }
+            if (issuer != null) {
+                // The web app signs in at the development issuer; the gateway takes its tokens beside development ones.
+                gatewayArgs.add("--spring.security.oauth2.resourceserver.jwt.issuer-uri=" + issuerUrl());
+                gatewayArgs.add("--spring.security.oauth2.resourceserver.jwt.jwk-set-uri=" + issuerUrl() + "/oauth2/jwks");
+                gatewayArgs.add("--spring.security.oauth2.resourceserver.jwt.audiences=" + ISSUER_AUDIENCE);
+            }
             gatewayArgs.addAll(options.gatewayArgs());
             gateways.add(startJava("gateway-" + (i + 1), jars.get("gateway"), redisUrl, gatewayArgs, operator,
                     options.gatewayPorts().get(i), options.gatewayManagementPorts().get(i), dir));
@@ -130,6 +150,26 @@ public final class LocalStack implements AutoCloseable {
         // Every service but Redis, which answered PING before they started.
         Readiness.awaitReady(started.subList(1, started.size()), options.readyTimeout());
         gatewayScheme = Tls.speaksTls(options.gatewayAddress(0), gateways.get(0).port()) ? "https" : "http";
+    }
+
+    /**
+     * The development issuer, its users {@code alice} and {@code bob} ({@link #ISSUER_USERS}); the web app's redirect
+     * URI is every gateway's origin, over TLS and not (a loopback redirect URI matches any port, RFC 8252 7.3).
+     */
+    private Service startIssuer(Path jar, Path dir) {
+        List<String> redirects = new ArrayList<>();
+        for (int i = 0; i < options.gatewayCount(); i++) {
+            for (String scheme : List.of("https", "http")) {
+                redirects.add(scheme + "://" + options.gatewayAddress(i) + ":" + options.gatewayPorts().get(i) + "/");
+            }
+        }
+        return startJava("issuer", jar, "", List.of(
+                "--server.port=" + options.issuerPort(),
+                "--server.address=127.0.0.1",
+                "--spring.security.oauth2.authorizationserver.issuer=" + "http://127.0.0.1:" + options.issuerPort()),
+                Map.of("BOOKMARKS_WEB_REDIRECT_URIS", String.join(",", List.copyOf(new java.util.LinkedHashSet<>(
+                        redirects)))),
+                options.issuerPort(), options.issuerPort(), dir);
     }
 
     private Service startJava(String name, Path jar, String redisUrl, List<String> args, Map<String, String> env,
@@ -140,7 +180,9 @@ public final class LocalStack implements AutoCloseable {
         command.add("-jar");
         command.add(jar.toString());
         command.add("--spring.profiles.active=local");
-        command.add("--spring.data.redis.url=" + redisUrl);
+        if (!redisUrl.isEmpty()) {
+            command.add("--spring.data.redis.url=" + redisUrl);
+        }
         command.addAll(args);
         launches.put(name, new Launch(List.copyOf(command), Map.copyOf(env)));
         return track(new Service(name, ChildProcess.start(name, command, env, dir,
@@ -200,6 +242,9 @@ public final class LocalStack implements AutoCloseable {
         if (old == registry) {
             registry = fresh;
         }
+        if (old == issuer) {
+            issuer = fresh;
+        }
         if (old == redis) {
             redis = fresh;
             Readiness.awaitRedis(redis);
@@ -218,7 +263,7 @@ public final class LocalStack implements AutoCloseable {
         return options;
     }
 
-    /** Every service started, in start order (Redis, the registry, the shards, the gateways). */
+    /** Every service started, in start order (Redis, the registry, the issuer if any, the shards, the gateways). */
     public synchronized List<Service> services() {
         return List.copyOf(started);
     }
@@ -234,6 +279,16 @@ public final class LocalStack implements AutoCloseable {
 
     public Service registry() {
         return registry;
+    }
+
+    /** The development issuer, or null when {@link Options#issuerPort()} is 0. */
+    public Service issuer() {
+        return issuer;
+    }
+
+    /** The development issuer's URL (its {@code iss}), {@code http://127.0.0.1:<port>}. */
+    public String issuerUrl() {
+        return "http://127.0.0.1:" + options.issuerPort();
     }
 
     public List<Service> shards() {

@@ -32,11 +32,13 @@ import java.util.stream.IntStream;
  *     and then gateways on distinct addresses may share one port
  * @param gatewayArgs extra command-line arguments for every gateway (e.g.
  *     {@code --bookmarks.gateway.tls.self-signed-hosts=bookmarks.test}); empty by default
+ * @param issuerPort the development OIDC issuer's port (the web app signs in there, the gateways trust its tokens),
+ *     or 0 to start none
  */
 public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPort, int registryManagementPort,
         List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
         List<Integer> gatewayManagementPorts, List<String> jvmOptions, Duration readyTimeout,
-        List<String> gatewayAddresses, List<String> gatewayArgs) {
+        List<String> gatewayAddresses, List<String> gatewayArgs, int issuerPort) {
 
     /** Small heaps, serial GC and C1 only: six JVMs share a laptop (or two CI cores) and start faster so. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
@@ -77,7 +79,7 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
         List<Integer> gatewayPortsToCheck = gatewayAddresses.isEmpty() ? gatewayPorts
                 : List.copyOf(new java.util.LinkedHashSet<>(gatewayPorts));
         for (int port : allPorts(redisPort, registryPort, registryManagementPort, shardPorts, shardManagementPorts,
-                gatewayPortsToCheck, gatewayManagementPorts)) {
+                gatewayPortsToCheck, gatewayManagementPorts, issuerPort)) {
             if (port < 1 || port > 65535 || !seen.add(port)) {
                 throw new IllegalArgumentException("ports must be distinct and in [1, 65535]: " + port);
             }
@@ -89,7 +91,7 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
             List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
             List<Integer> gatewayManagementPorts, List<String> jvmOptions, Duration readyTimeout) {
         this(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts, shardManagementPorts,
-                gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, List.of(), List.of());
+                gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, List.of(), List.of(), 0);
     }
 
     /**
@@ -103,14 +105,26 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
         }
         return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
                 shardManagementPorts, java.util.Collections.nCopies(addresses.size(), gatewayPorts.get(0)),
-                gatewayManagementPorts, jvmOptions, readyTimeout, addresses, gatewayArgs);
+                gatewayManagementPorts, jvmOptions, readyTimeout, addresses, gatewayArgs, issuerPort);
     }
 
     /** These options with extra command-line arguments for every gateway. */
     public Options withGatewayArgs(List<String> args) {
         return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
                 shardManagementPorts, gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, gatewayAddresses,
-                args);
+                args, issuerPort);
+    }
+
+    /** These options with the development issuer on {@code port} (0: none). */
+    public Options withIssuerPort(int port) {
+        return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
+                shardManagementPorts, gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, gatewayAddresses,
+                gatewayArgs, port);
+    }
+
+    /** These options with the development issuer on a port that was free when probed. */
+    public Options withIssuer() {
+        return withIssuerPort(freeLoopbackPorts(1).get(0));
     }
 
     /** The address gateway {@code index} is reached at: its bind address, else 127.0.0.1. */
@@ -120,11 +134,11 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
 
     /**
      * The fixed local ports: Redis 6380, registry 8090 (management 8091), shards 8081..8083 (management
-     * 9081..9083), gateways 8443 and 8444 (management 9443 and 9444).
+     * 9081..9083), gateways 8443 and 8444 (management 9443 and 9444), the development issuer 9000.
      */
     public static Options defaults(Path repoRoot, Path dataDir) {
         return new Options(repoRoot, dataDir, 6380, 8090, 8091, List.of(8081, 8082, 8083), List.of(9081, 9082, 9083),
-                List.of(8443, 8444), List.of(9443, 9444), DEFAULT_JVM_OPTIONS, DEFAULT_READY_TIMEOUT);
+                List.of(8443, 8444), List.of(9443, 9444), DEFAULT_JVM_OPTIONS, DEFAULT_READY_TIMEOUT).withIssuerPort(9000);
     }
 
     /** The same topology on free loopback ports, for tests. */
@@ -159,13 +173,16 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
 
     List<Integer> allPorts() {
         return allPorts(redisPort, registryPort, registryManagementPort, shardPorts, shardManagementPorts, gatewayPorts,
-                gatewayManagementPorts);
+                gatewayManagementPorts, issuerPort);
     }
 
     private static List<Integer> allPorts(int redisPort, int registryPort, int registryManagementPort,
             List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
-            List<Integer> gatewayManagementPorts) {
+            List<Integer> gatewayManagementPorts, int issuerPort) {
         List<Integer> all = new ArrayList<>(List.of(redisPort, registryPort, registryManagementPort));
+        if (issuerPort != 0) {
+            all.add(issuerPort);
+        }
         all.addAll(shardPorts);
         all.addAll(shardManagementPorts);
         all.addAll(gatewayPorts);

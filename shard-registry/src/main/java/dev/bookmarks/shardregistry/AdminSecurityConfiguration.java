@@ -32,10 +32,16 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.web.filter.OncePerRequestFilter;
+import dev.bookmarks.shardregistry.console.RingConsoleConfiguration;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * The management port answers probes without credentials (the status only); scraping metrics and reading the
- * ring need a VIEWER or ADMIN, as on the gateways' and shards' management ports; anything else (changing the ring) needs an ADMIN. HTTP Basic over the internal
+ * ring need a VIEWER or ADMIN, as on the gateways' and shards' management ports; anything else (changing the ring) needs an ADMIN; the ring console
+ * ({@link RingConsoleConfiguration}) is read like the ring, under a strict Content-Security-Policy. HTTP Basic over the internal
  * network, no sessions, no CSRF (no browser sessions to ride). Refusals are problem+json. Verified
  * passwords are cached ({@link CachingPasswordEncoder}); an address that fails too many logins is
  * answered 429 for the rest of the minute ({@link LoginThrottle}).
@@ -46,12 +52,18 @@ class AdminSecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain managementSecurity(HttpSecurity http, LoginThrottle throttle) throws Exception {
-        http.securityMatcher(EndpointRequest.toAnyEndpoint())
+        RequestMatcher console = new OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(RingConsoleConfiguration.PAGE),
+                PathPatternRequestMatcher.withDefaults().matcher(RingConsoleConfiguration.PATHS));
+        http.securityMatcher(new OrRequestMatcher(EndpointRequest.toAnyEndpoint(), console))
                 .addFilterBefore(throttled(throttle), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(EndpointRequest.to(PrometheusScrapeEndpoint.class)).hasAnyRole("ADMIN", "VIEWER")
                         .requestMatchers(HttpMethod.GET, "/actuator/ring", "/actuator/route/**").hasAnyRole("ADMIN", "VIEWER")
+                        // The ring console reads; changing the ring stays an ADMIN's, through the endpoints.
+                        .requestMatchers(HttpMethod.GET, RingConsoleConfiguration.PAGE, RingConsoleConfiguration.PATHS)
+                        .hasAnyRole("ADMIN", "VIEWER")
                         .anyRequest().hasRole("ADMIN"))
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
                     if (e instanceof BadCredentialsException) {
@@ -63,9 +75,16 @@ class AdminSecurityConfiguration {
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
                         problem(response, HttpStatus.FORBIDDEN, "this credential may not change the ring")))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                // The console's page runs only its own script and style and calls only this origin; no framing.
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(CONSOLE_POLICY))
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
                 .csrf(csrf -> csrf.disable());
         return http.build();
     }
+
+    static final String CONSOLE_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'; form-action 'self'";
 
     /** Everything else on either port: refused, so nothing is reachable without a rule above. */
     @Bean
