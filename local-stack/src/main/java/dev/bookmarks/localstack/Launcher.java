@@ -30,8 +30,8 @@ public final class Launcher {
         Path cwd = Path.of("").toAbsolutePath();
         Path dataDir = args.length > 0 ? Path.of(args[0]) : cwd.resolve("data");
         Options options = Options.defaults(Options.findRepoRoot(cwd), dataDir);
-        System.out.println("[local-stack] starting Redis, the registry, " + options.shardCount() + " shards and "
-                + options.gatewayCount() + " gateways; data in " + options.dataDir() + ", logs in "
+        System.out.println("[local-stack] starting Redis, the registry, the development issuer, " + options.shardCount()
+                + " shards and " + options.gatewayCount() + " gateways; data in " + options.dataDir() + ", logs in "
                 + options.dataDir().resolve("logs"));
         LocalStack stack;
         try {
