@@ -25,6 +25,9 @@ import org.springframework.web.server.ServerWebExchange;
  *       the gateway's, and every header the {@code Connection} header names as hop-by-hop;
  *   <li>{@code Authorization}: the shard trusts the gateway's signature, not the user's token, and a
  *       token that never leaves the edge cannot leak from a shard's logs;
+ *   <li>{@code Cookie}: the API authenticates by bearer token alone, and a browser sends a gateway every cookie of
+ *       its host (cookies ignore ports: the local stack's issuer session on 127.0.0.1 among them), none of them the
+ *       shard's business;
  *   <li>{@code X-Forwarded-*} and {@code Forwarded}, which {@link XForwardedHeadersWriter} writes afresh;
  *   <li>{@code Content-Length} beside {@code Transfer-Encoding: chunked} (RFC 9112 section 6.3: the length is
  *       to be ignored), as Spring Cloud Gateway's {@code TransferEncodingNormalizationHeadersFilter} does.
@@ -93,6 +96,7 @@ public final class ShardRequestHeadersFilter implements HttpHeadersFilter, Order
         List<String> always = new ArrayList<>(HopByHop.HEADERS);
         always.addAll(GatewayHeaders.ALL);
         always.add(HttpHeaders.AUTHORIZATION);
+        always.add(HttpHeaders.COOKIE);
         always.add(XForwardedHeadersWriter.FORWARDED);
         return HopByHop.ignoringCase(always);
     }

@@ -80,6 +80,15 @@ class ShardRequestHeadersFilterTest {
     }
 
     @Test
+    void keepsTheBrowsersCookiesAtTheEdge() {
+        HttpHeaders sent = send(MockServerHttpRequest.get("/api/users/alice/bookmarks")
+                .header("cookie", "JSESSIONID=issuer-session")
+                .header("COOKIE", "other=1"));
+
+        assertThat(sent.containsHeader("Cookie")).isFalse();
+    }
+
+    @Test
     void dropsAContentLengthBesideChunkedTransferEncodingAndKeepsOneAlone() {
         HttpHeaders both = send(MockServerHttpRequest.post("/api/users/alice/bookmarks")
                 .header("Transfer-Encoding", " Chunked ")
