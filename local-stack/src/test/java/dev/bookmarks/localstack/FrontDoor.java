@@ -33,6 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@link #answer503(int)}: the next {@code n} API requests are answered by the proxy itself, 503 problem+json
  *       with {@code Retry-After: 1}, as a gateway whose shard's breaker is open answers; the gateway never sees them.
+ *   <li>{@link #answer401(int)}: the next {@code n} API requests are answered 401 by the proxy itself, as a gateway
+ *       answers a token it no longer accepts (expired, or its key withdrawn).
  *   <li>{@link #resetAfterForwarding(int)}: the next {@code n} API POSTs are forwarded and answered by the gateway,
  *       and then the browser's connection is reset (TCP RST) instead: the write happened, its answer was lost.
  * </ul>
@@ -54,11 +56,15 @@ final class FrontDoor implements AutoCloseable {
     private static final byte[] UNAVAILABLE = ("{\"type\":\"about:blank\",\"title\":\"Service Unavailable\","
             + "\"status\":503,\"detail\":\"the web test's front door answers 503\"}").getBytes(StandardCharsets.UTF_8);
 
+    private static final byte[] EXPIRED = ("{\"type\":\"about:blank\",\"title\":\"Unauthenticated\","
+            + "\"status\":401,\"detail\":\"the bearer token has expired\"}").getBytes(StandardCharsets.UTF_8);
+
     private final ServerSocket server;
     private final URI gateway;
     private final HttpClient forward;
     private final AtomicInteger unavailable = new AtomicInteger();
     private final AtomicInteger resets = new AtomicInteger();
+    private final AtomicInteger unauthorized = new AtomicInteger();
     private final List<Seen> requests = new CopyOnWriteArrayList<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
@@ -89,6 +95,11 @@ final class FrontDoor implements AutoCloseable {
     /** The next {@code n} requests under {@code /api/} get 503 with {@code Retry-After: 1} from the proxy itself. */
     void answer503(int n) {
         unavailable.set(n);
+    }
+
+    /** The next {@code n} requests under {@code /api/} get 401 (an expired token) from the proxy itself. */
+    void answer401(int n) {
+        unauthorized.set(n);
     }
 
     /** The next {@code n} POSTs under {@code /api/} reach the gateway, and then the browser's connection is reset. */
@@ -167,6 +178,12 @@ final class FrontDoor implements AutoCloseable {
         }
         byte[] body = in.readNBytes((int) length);
         boolean api = target.startsWith("/api/");
+        if (api && unauthorized.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            requests.add(new Seen(method, target, key, "401 from the front door"));
+            write(out, 401, Map.of("Content-Type", List.of("application/problem+json"), "WWW-Authenticate",
+                    List.of("Bearer error=\"invalid_token\"")), EXPIRED);
+            return true;
+        }
         if (api && unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             requests.add(new Seen(method, target, key, "503 from the front door"));
             write(out, 503, Map.of("Content-Type", List.of("application/problem+json"), "Retry-After", List.of("1")),
@@ -213,6 +230,7 @@ final class FrontDoor implements AutoCloseable {
             case 201 -> "Created";
             case 204 -> "No Content";
             case 304 -> "Not Modified";
+            case 401 -> "Unauthorized";
             case 503 -> "Service Unavailable";
             default -> "Status";
         };

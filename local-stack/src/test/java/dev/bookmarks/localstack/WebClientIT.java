@@ -334,6 +334,31 @@ class WebClientIT {
 
     @Test
     @Order(7)
+    void signsInAgainWhenTheApiRefusesItsTokenButNeverLoops() {
+        WebAppPage viaDoor = new WebAppPage(browser, door.url());
+        viaDoor.signIn("alice", "alice-password");
+        browser.open(door.url() + "/#/tag/faults");
+        viaDoor.awaitList();
+        door.clearRequests();
+
+        door.answer401(1);
+        viaDoor.search("reset");
+        // Refused once: back to the issuer, whose session sends the browser straight back, signed in again.
+        browser.waitAtMost(WebAppPage.WAIT).until(d -> viaDoor.visible("#user")
+                && viaDoor.titles().equals(List.of("Through a reset")));
+        assertThat(browser.driver().getCurrentUrl()).startsWith(door.url());
+        assertThat(door.requests()).extracting(FrontDoor.Seen::outcome).contains("401 from the front door");
+
+        door.answer401(1);
+        viaDoor.search("three");
+        // Refused again right after a renewal: no second round trip, the user is shown signed out instead.
+        browser.waitAtMost(WebAppPage.WAIT).until(d -> viaDoor.visible("#signin") && viaDoor.visible("#signin-error"));
+        assertThat(viaDoor.text("#signin-error")).contains("refused");
+        browser.screenshot("12-refused");
+    }
+
+    @Test
+    @Order(8)
     void showsNoUserAnotherUsersBookmarks() throws Exception {
         Reply bobs = api("bob", "POST", "/bookmarks",
                 new Item("https://example.com/bob", "Bob's private bookmark", List.of("secret"), "bob only").json());
@@ -357,7 +382,7 @@ class WebClientIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void hasNoSeriousAccessibilityViolationOnItsMainScreens() {
         app.signIn("alice", "alice-password");
         assertThat(app.titles()).isNotEmpty();
