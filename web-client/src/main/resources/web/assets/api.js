@@ -11,6 +11,9 @@ const MAX_ATTEMPTS = 10;
 const MAX_TOTAL_MS = 60_000;
 const BASE_MS = 300;
 const CAP_MS = 5_000;
+// An attempt the network leaves without an answer (a stalled connection) is abandoned after this and retried like
+// a network error, with the same Idempotency-Key: without a bound one stuck request would hang its caller forever.
+const ATTEMPT_TIMEOUT_MS = 30_000;
 
 /** A refusal or failure of the API, with the problem's detail when the server sent one (RFC 9457). */
 export class ApiError extends Error {
@@ -81,10 +84,11 @@ export function createApi({ token, user, onStatus, onUnauthorized }) {
         try {
           response = await fetch(`/api/users/${encodeURIComponent(user())}${path}`, {
             method, headers, body: body === undefined ? undefined : JSON.stringify(body), keepalive,
-            cache: 'no-store', credentials: 'omit',
+            cache: 'no-store', credentials: 'omit', signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
           });
         } catch {
-          wait = backoff(attempt); // The network failed: nothing was answered, so nothing is known to be lost.
+          // The network failed or the attempt timed out: no answer, so nothing is known to be lost or stored.
+          wait = backoff(attempt);
         }
         if (response) {
           if (response.status === 401) {

@@ -152,7 +152,9 @@ final class WebAppPage {
     /** Imports a Netscape bookmark file and waits until the import says it is done. */
     void importFile(Path file, Duration within) {
         find("#import-file").sendKeys(file.toAbsolutePath().toString());
-        browser.waitAtMost(within).until(d -> "done".equals(find("#import-result").getAttribute("data-state")));
+        browser.waitAtMost(within).withMessage(() -> "the import did not finish: \"" + text("#import-result")
+                        + "\", status \"" + text("#status") + "\", console " + browser.consoleMessages())
+                .until(d -> "done".equals(find("#import-result").getAttribute("data-state")));
     }
 
     String importAttribute(String name) {
