@@ -33,7 +33,6 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
-import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -52,18 +51,18 @@ class AdminSecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain managementSecurity(HttpSecurity http, LoginThrottle throttle) throws Exception {
-        RequestMatcher console = new OrRequestMatcher(
-                PathPatternRequestMatcher.withDefaults().matcher(RingConsoleConfiguration.PAGE),
-                PathPatternRequestMatcher.withDefaults().matcher(RingConsoleConfiguration.PATHS));
+        RequestMatcher console = RingConsoleConfiguration.requests();
         http.securityMatcher(new OrRequestMatcher(EndpointRequest.toAnyEndpoint(), console))
                 .addFilterBefore(throttled(throttle), BasicAuthenticationFilter.class)
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(EndpointRequest.to(PrometheusScrapeEndpoint.class)).hasAnyRole("ADMIN", "VIEWER")
                         .requestMatchers(HttpMethod.GET, "/actuator/ring", "/actuator/route/**").hasAnyRole("ADMIN", "VIEWER")
-                        // The ring console reads; changing the ring stays an ADMIN's, through the endpoints.
+                        // The ring console reads; changing the ring stays an ADMIN's, through the endpoints. The
+                        // console has no other method: refused here, for an ADMIN too, before any handler sees it.
                         .requestMatchers(HttpMethod.GET, RingConsoleConfiguration.PAGE, RingConsoleConfiguration.PATHS)
                         .hasAnyRole("ADMIN", "VIEWER")
+                        .requestMatchers(console).denyAll()
                         .anyRequest().hasRole("ADMIN"))
                 .httpBasic(basic -> basic.authenticationEntryPoint((request, response, e) -> {
                     if (e instanceof BadCredentialsException) {
@@ -73,7 +72,9 @@ class AdminSecurityConfiguration {
                     problem(response, HttpStatus.UNAUTHORIZED, "an admin credential is required");
                 }))
                 .exceptionHandling(errors -> errors.accessDeniedHandler((request, response, e) ->
-                        problem(response, HttpStatus.FORBIDDEN, "this credential may not change the ring")))
+                        problem(response, HttpStatus.FORBIDDEN, console.matches(request)
+                                ? "the ring console is read-only: GET only"
+                                : "this credential may not change the ring")))
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 // The console's page runs only its own script and style and calls only this origin; no framing.
                 .headers(headers -> headers

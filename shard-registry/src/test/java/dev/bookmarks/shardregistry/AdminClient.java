@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,16 @@ final class AdminClient {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
     }
 
+    /** Any method, no body, with extra headers as name, value pairs. */
+    Reply send(String method, String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
+    }
+
     long epoch() {
         Reply ring = get("/actuator/ring");
         if (ring.status() != 200) {
@@ -66,7 +77,7 @@ final class AdminClient {
                     HttpResponse.BodyHandlers.ofString());
             return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.headers().firstValue("WWW-Authenticate").orElse(""), response.body(),
-                    response.headers().firstValue("Retry-After").orElse(""));
+                    response.headers().firstValue("Retry-After").orElse(""), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -75,7 +86,13 @@ final class AdminClient {
         }
     }
 
-    record Reply(int status, String contentType, String wwwAuthenticate, String text, String retryAfter) {
+    record Reply(int status, String contentType, String wwwAuthenticate, String text, String retryAfter,
+            HttpHeaders headers) {
+
+        /** The header's first value, or "" when it is absent. */
+        String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
 
         JsonNode json() {
             return JSON.readTree(text);

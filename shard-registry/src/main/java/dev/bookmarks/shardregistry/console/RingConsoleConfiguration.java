@@ -15,6 +15,9 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerRequest;
@@ -23,17 +26,36 @@ import org.springframework.web.servlet.function.ServerResponse;
 /**
  * The ring console for operators, on the registry's management port beside the Actuator endpoints it reads
  * ({@code /actuator/ring}, {@code /actuator/route/{userId}}): {@code GET /console} (the page), its script and style
- * under {@code /console/}, and {@code GET /console/slots}, the slot table ({@link SlotTable}) that no Actuator
- * endpoint carries. Same origin, so the browser's Basic credentials for the port cover every call; the management
- * port's security ({@code AdminSecurityConfiguration}) lets an ADMIN or a VIEWER read them and sets the console's
- * Content-Security-Policy. The files have strong ETags and {@code Cache-Control: no-cache}.
+ * ({@code /console/console.js}, {@code /console/console.css}), and {@code GET /console/slots}, the slot table
+ * ({@link SlotTable}) that no Actuator endpoint carries; any other {@code /console/} path is a 404 problem. Same origin,
+ * so the browser's Basic credentials for the port cover every call; the management port's security
+ * ({@code AdminSecurityConfiguration}) lets an ADMIN or a VIEWER read them, refuses every other method on them, and
+ * sets the console's Content-Security-Policy, {@code nosniff} and {@code Referrer-Policy: no-referrer}. The files
+ * have strong ETags (a SHA-256 of their bytes, so a 304 is exact) and {@code Cache-Control: no-cache}: a browser
+ * revalidates on every load and never runs a script older than the registry it talks to.
+ *
+ * <p>The page follows the ring by polling {@code /actuator/ring} every 2 s rather than by server-sent events: it has
+ * to read that endpoint anyway for what changes without a new epoch (liveness, heartbeat ages), a poll holds no
+ * servlet thread or connection open per operator through proxies and registry restarts, and 2 s is well within
+ * "seconds" for a human watching a ring change.
  */
 @ManagementContextConfiguration(value = ManagementContextType.ANY, proxyBeanMethods = false)
 public class RingConsoleConfiguration {
 
-    /** Every path the console serves. */
+    /** Every path under the console's page: its files and its slot table. */
     public static final String PATHS = "/console/**";
+    /** The console's page. */
     public static final String PAGE = "/console";
+
+    /**
+     * The console's requests, any method, on the management port only (never on the public port, which serves
+     * nothing): what the management port's security must cover with a rule of its own.
+     */
+    public static RequestMatcher requests() {
+        return new ManagementPortRequestMatcher(new OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(PAGE),
+                PathPatternRequestMatcher.withDefaults().matcher(PATHS)));
+    }
 
     private static final String BASE = "dev/bookmarks/shardregistry/console/";
 
@@ -55,11 +77,17 @@ public class RingConsoleConfiguration {
                                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                                 .body(ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                                         "No ring has been loaded from Redis yet"))))
-                .GET("/console/{file}", request -> {
+                .GET(PATHS, request -> {
                     File asset = assets.get(request.path());
-                    return asset == null ? ServerResponse.notFound().build() : serve(request, asset);
+                    return asset == null ? notFound() : serve(request, asset);
                 })
                 .build();
+    }
+
+    private static ServerResponse notFound() {
+        return ServerResponse.status(HttpStatus.NOT_FOUND).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "The ring console serves " + PAGE
+                        + ", /console/console.js, /console/console.css and /console/slots only"));
     }
 
     private static ServerResponse serve(ServerRequest request, File file) {

@@ -1,16 +1,26 @@
-// The ring console: the slot table as a picture, the shards, and where a user routes. It polls /actuator/ring every
-// 2 s (a small answer) and fetches the slot table again only when the epoch changed. Polling rather than server-sent
-// events: one operator's page, a bounded cost, and nothing to hold open through proxies or across registry restarts.
-// User-supplied strings (shard IDs, URLs) are set with textContent only.
+// The ring console: the slot table as a picture, the shards, and where a user routes.
+//
+// It follows the ring by polling /actuator/ring every 2 s and fetches the slot table (/console/slots) again only when
+// the epoch changed. Polling rather than server-sent events, although the registry's RingWatcher could feed them: the
+// page must read /actuator/ring anyway for what changes without a new epoch (liveness, heartbeat ages), a poll holds
+// no connection or servlet thread open per operator through proxies and registry restarts, and it recovers by itself
+// after either. 2 s keeps a ring change on the screen within seconds at one small request per poll.
+//
+// User-supplied strings (shard IDs, URLs, server messages) are set with textContent only; no inline script or style
+// (the page's Content-Security-Policy forbids both), styles are set through the CSSOM.
 
 const POLL_MS = 2000;
-// Distinct colours with enough contrast against each other (Tableau 10), then golden-angle hues for more shards.
+// No request may hang the poll: a registry that stops answering shows as "not updating" within this bound.
+const FETCH_TIMEOUT_MS = 10000;
+// The registry's user ID rule (ring's UserIds): checked here too, since "." and ".." would be resolved away as path
+// segments by the browser before the registry could refuse them.
+const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// Distinct colours (Tableau 10), then golden-angle hues for more shards.
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 const $ = (id) => document.getElementById(id);
-let epoch = null;
-let table = null; // {epoch, slotCount, shards, owners: Uint16Array}
-let marked = null;
+let table = null; // {epoch, slotCount, columns, rows, shards, owners: Uint16Array}
+let lookedUp = null; // {user, slot, epoch}: the last successful lookup, redone when the epoch changes
 
 function colour(index) {
   return index < PALETTE.length ? PALETTE[index] : `hsl(${(index * 137.508) % 360} 60% 50%)`;
@@ -25,30 +35,44 @@ function rgb(css) {
 
 async function getJson(path) {
   // location.origin, never the page's URL: a URL typed with user:password@ would be refused by fetch.
-  const response = await fetch(new URL(path, location.origin), { cache: 'no-store', headers: { Accept: 'application/json' } });
+  let response;
+  try {
+    response = await fetch(new URL(path, location.origin), {
+      cache: 'no-store', headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+    });
+  } catch (e) {
+    throw new Error(e.name === 'TimeoutError' ? `${path}: no answer within ${FETCH_TIMEOUT_MS / 1000} s`
+      : `${path}: ${e.message}`);
+  }
   if (!response.ok) {
     let detail = `${response.status}`;
     try {
       detail = (await response.json()).detail || detail;
     } catch {
-      // not JSON
+      // not JSON: the status says enough
     }
     throw new Error(`${path}: ${detail}`);
   }
   return response.json();
 }
 
-function side(slotCount) {
-  return 2 ** Math.ceil(Math.log2(slotCount) / 2);
+/** The slot table with its owners decoded: two bytes per slot, little-endian (SlotTable's contract). */
+function decode(slots) {
+  const bytes = Uint8Array.from(atob(slots.owners), (c) => c.charCodeAt(0));
+  const owners = new Uint16Array(slots.slotCount);
+  for (let slot = 0; slot < slots.slotCount; slot++) {
+    owners[slot] = bytes[2 * slot] | (bytes[2 * slot + 1] << 8);
+  }
+  return { ...slots, owners };
 }
 
 function drawGrid() {
   const canvas = $('grid');
-  const n = side(table.slotCount);
-  canvas.width = n;
-  canvas.height = n;
+  canvas.width = table.columns;
+  canvas.height = table.rows;
+  $('grid-wrap').style.aspectRatio = `${table.columns} / ${table.rows}`;
   const context = canvas.getContext('2d');
-  const image = context.createImageData(n, n);
+  const image = context.createImageData(table.columns, table.rows);
   const colours = table.shards.map((_, i) => rgb(colour(i)));
   const counts = new Array(table.shards.length).fill(0);
   for (let slot = 0; slot < table.slotCount; slot++) {
@@ -59,40 +83,45 @@ function drawGrid() {
   }
   context.putImageData(image, 0, 0);
   canvas.dataset.epoch = String(table.epoch);
-  canvas.setAttribute('aria-label', `Slot grid of ${table.slotCount} slots at epoch ${table.epoch}: `
-    + table.shards.map((id, i) => `${id} owns ${counts[i]}`).join(', '));
+  canvas.setAttribute('aria-label', `Slot grid, ${table.columns} by ${table.rows}, of ${table.slotCount} slots at epoch `
+    + `${table.epoch}: ${table.shards.map((id, i) => `${id} owns ${counts[i]}`).join(', ')}`);
   $('legend').replaceChildren(...table.shards.map((id, i) => {
     const item = document.createElement('li');
     item.dataset.shard = id;
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    swatch.style.background = colour(i);
     const name = document.createElement('span');
     name.textContent = id;
     const count = document.createElement('span');
     count.className = 'count';
     count.textContent = String(counts[i]);
-    item.append(swatch, name, count);
+    item.append(swatch(i), name, count);
     return item;
   }));
   placeMarker();
 }
 
+function swatch(index) {
+  const element = document.createElement('span');
+  element.className = 'swatch';
+  element.setAttribute('aria-hidden', 'true');
+  if (index !== undefined) element.style.background = colour(index);
+  return element;
+}
+
 function placeMarker() {
   const marker = $('marker');
-  if (marked === null || !table) {
+  if (lookedUp === null || !table) {
     marker.hidden = true;
+    delete marker.dataset.slot;
     return;
   }
-  const n = side(table.slotCount);
-  const x = marked % n;
-  const y = Math.floor(marked / n);
-  const size = Math.max(3, 100 / n * 3);
-  marker.style.left = `calc(${((x + 0.5) / n) * 100}% - ${size / 2}%)`;
-  marker.style.top = `calc(${((y + 0.5) / n) * 100}% - ${size / 2}%)`;
-  marker.style.width = `${size}%`;
-  marker.style.height = `${size}%`;
-  marker.dataset.slot = String(marked);
+  const column = lookedUp.slot % table.columns;
+  const row = Math.floor(lookedUp.slot / table.columns);
+  // The cell's centre, as a share of the grid; the stylesheet's negative margins centre the ring on it.
+  marker.style.left = `${((column + 0.5) / table.columns) * 100}%`;
+  marker.style.top = `${((row + 0.5) / table.rows) * 100}%`;
+  marker.dataset.slot = String(lookedUp.slot);
+  marker.dataset.column = String(column);
+  marker.dataset.row = String(row);
   marker.hidden = false;
 }
 
@@ -103,23 +132,35 @@ function cell(text, className) {
   return td;
 }
 
+function age(millis) {
+  if (millis == null) return '–';
+  if (millis < 59950) return `${(millis / 1000).toFixed(1)} s`;
+  const seconds = Math.round(millis / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+}
+
 function renderRing(ring) {
   $('epoch').textContent = String(ring.epoch);
-  $('changed').textContent = ring.changedAt ? new Date(ring.changedAt).toLocaleString() : 'unknown';
+  const changed = $('changed');
+  if (ring.changedAt) {
+    changed.dateTime = ring.changedAt;
+    changed.textContent = new Date(ring.changedAt).toLocaleString();
+  } else {
+    changed.removeAttribute('datetime');
+    changed.textContent = 'unknown';
+  }
   $('slot-count').textContent = String(ring.slotCount);
   const index = new Map((table ? table.shards : []).map((id, i) => [id, i]));
   $('shards').tBodies[0].replaceChildren(...ring.shards.map((shard) => {
     const row = document.createElement('tr');
     row.dataset.shard = shard.id;
-    const name = cell('');
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    if (index.has(shard.id)) swatch.style.background = colour(index.get(shard.id));
-    name.append(swatch, document.createTextNode(` ${shard.id}`));
-    const alive = shard.alive === null ? 'unknown' : shard.alive ? 'alive' : 'dead';
-    row.append(name, cell(shard.url, 'url'), cell(String(shard.weight)), cell(shard.state),
-      cell(String(shard.slotsOwned), 'slots'), cell(`${(shard.share * 100).toFixed(1)}%`),
-      cell(alive, alive), cell(shard.heartbeatAgeMillis === null ? '–' : `${(shard.heartbeatAgeMillis / 1000).toFixed(1)} s`));
+    const name = document.createElement('th');
+    name.scope = 'row';
+    name.append(swatch(index.get(shard.id)), document.createTextNode(` ${shard.id}`));
+    const liveness = shard.alive == null ? 'unknown' : shard.alive ? 'alive' : 'dead';
+    row.append(name, cell(shard.url, 'url'), cell(String(shard.weight), 'weight'), cell(shard.state, 'state'),
+      cell(String(shard.slotsOwned), 'slots'), cell(`${(shard.share * 100).toFixed(1)}%`, 'share'),
+      cell(liveness, `liveness ${liveness}`), cell(age(shard.heartbeatAgeMillis), 'heartbeat'));
     return row;
   }));
 }
@@ -127,14 +168,15 @@ function renderRing(ring) {
 async function poll() {
   try {
     const ring = await getJson('/actuator/ring');
-    if (ring.epoch !== epoch || !table) {
-      const slots = await getJson('/console/slots');
-      const bytes = Uint8Array.from(atob(slots.owners), (c) => c.charCodeAt(0));
-      table = { ...slots, owners: new Uint16Array(bytes.buffer.slice(0, bytes.length)) };
-      epoch = ring.epoch;
+    if (!table || table.epoch !== ring.epoch) {
+      table = decode(await getJson('/console/slots'));
       drawGrid();
     }
     renderRing(ring);
+    if (lookedUp !== null && lookedUp.epoch !== ring.epoch) {
+      // The slot stays, its owner may not: say where the user routes now.
+      await lookup(lookedUp.user);
+    }
     $('live').dataset.state = 'live';
     $('live').textContent = `live, updated ${new Date().toLocaleTimeString()}`;
     $('console-error').hidden = true;
@@ -148,23 +190,44 @@ async function poll() {
   }
 }
 
-$('lookup-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const user = $('lookup-user').value.trim();
+function lookupFailed(message) {
   const result = $('lookup-result');
-  try {
-    const route = await getJson(`/actuator/route/${encodeURIComponent(user)}`);
-    marked = route.slot;
-    result.dataset.slot = String(route.slot);
-    result.dataset.shard = route.shardId;
-    result.textContent = `${route.userId} → slot ${route.slot} → ${route.shardId} (${route.url}) at epoch ${route.epoch}`;
-    placeMarker();
-  } catch (e) {
-    marked = null;
-    delete result.dataset.slot;
-    result.textContent = e.message;
-    placeMarker();
+  lookedUp = null;
+  result.dataset.state = 'error';
+  delete result.dataset.slot;
+  delete result.dataset.shard;
+  result.textContent = message;
+  $('lookup-user').setAttribute('aria-invalid', 'true');
+  placeMarker();
+}
+
+async function lookup(user) {
+  if (!USER_ID.test(user) || user === '.' || user === '..') {
+    lookupFailed(user === '' ? 'Enter a user ID.'
+      : 'A user ID is 1 to 64 letters, digits, dots, underscores or hyphens, and not . or .. alone.');
+    return;
   }
+  let route;
+  try {
+    route = await getJson(`/actuator/route/${encodeURIComponent(user)}`);
+  } catch (e) {
+    lookupFailed(e.message);
+    return;
+  }
+  const result = $('lookup-result');
+  lookedUp = { user, slot: route.slot, epoch: route.epoch };
+  result.dataset.state = 'found';
+  result.dataset.slot = String(route.slot);
+  result.dataset.shard = route.shardId;
+  result.dataset.epoch = String(route.epoch);
+  result.textContent = `${route.userId} → slot ${route.slot} → ${route.shardId} (${route.url}) at epoch ${route.epoch}`;
+  $('lookup-user').removeAttribute('aria-invalid');
+  placeMarker();
+}
+
+$('lookup-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  lookup($('lookup-user').value.trim());
 });
 
 poll();

@@ -1,9 +1,12 @@
 package dev.bookmarks.shardregistry.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -15,6 +18,24 @@ class SlotTableTest {
         return Shard.active(id, "http://127.0.0.1:9000/" + id, 1);
     }
 
+    /** The owner indices as the console's script reads them: unsigned 16-bit, low byte first. */
+    private static int[] decode(SlotTable table) {
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(table.owners())).order(ByteOrder.LITTLE_ENDIAN);
+        int[] owners = new int[bytes.remaining() / 2];
+        for (int slot = 0; slot < owners.length; slot++) {
+            owners[slot] = Short.toUnsignedInt(bytes.getShort());
+        }
+        return owners;
+    }
+
+    @Test
+    void aRingOfOneShardIsTwoZeroBytesPerSlot() {
+        SlotTable table = SlotTable.of(Ring.create(1024, List.of(shard("only"))));
+
+        assertThat(table.shards()).containsExactly("only");
+        assertThat(table.owners()).isEqualTo(Base64.getEncoder().encodeToString(new byte[2 * 1024]));
+    }
+
     @Test
     void givesEverySlotTheIndexOfItsOwnerInTheListedShards() {
         Ring ring = Ring.create(1024, List.of(shard("a"), shard("b"), shard("c")));
@@ -24,15 +45,33 @@ class SlotTableTest {
         assertThat(table.epoch()).isEqualTo(ring.epoch());
         assertThat(table.slotCount()).isEqualTo(1024);
         assertThat(table.shards()).containsExactly("a", "b", "c");
-        assertThat(Base64.getDecoder().decode(table.owners())).hasSize(2 * 1024);
+        int[] owners = decode(table);
+        assertThat(owners).hasSize(1024);
+        int[] counts = new int[3];
         for (int slot = 0; slot < 1024; slot++) {
-            assertThat(table.shards().get(table.ownerIndex(slot))).as("slot %d", slot)
-                    .isEqualTo(ring.ownerOfSlot(slot).id());
+            assertThat(table.shards().get(owners[slot])).as("slot %d", slot).isEqualTo(ring.ownerOfSlot(slot).id());
+            counts[owners[slot]]++;
+        }
+        assertThat(counts).containsExactly(ring.slotsOwnedBy("a"), ring.slotsOwnedBy("b"), ring.slotsOwnedBy("c"));
+    }
+
+    @Test
+    void followsTheRingThroughARebalanceWithTheNewShardInDirectoryOrder() {
+        Ring before = Ring.create(1024, List.of(shard("a"), shard("b"), shard("c")));
+        Ring after = before.rebalance(List.of(shard("a"), shard("b"), shard("c"), shard("d")));
+
+        SlotTable table = SlotTable.of(after);
+
+        assertThat(table.epoch()).isEqualTo(after.epoch()).isGreaterThan(before.epoch());
+        assertThat(table.shards()).isEqualTo(after.shards().stream().map(Shard::id).toList()).contains("d");
+        int[] owners = decode(table);
+        for (int slot = 0; slot < 1024; slot++) {
+            assertThat(table.shards().get(owners[slot])).as("slot %d", slot).isEqualTo(after.ownerOfSlot(slot).id());
         }
     }
 
     @Test
-    void encodesOwnerIndicesAbove255InTwoBytes() {
+    void writesOwnerIndicesAbove255LowByteFirst() {
         List<Shard> shards = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             shards.add(shard("s" + i));
@@ -41,12 +80,39 @@ class SlotTableTest {
 
         SlotTable table = SlotTable.of(ring);
 
+        byte[] bytes = Base64.getDecoder().decode(table.owners());
         boolean sawHighIndex = false;
         for (int slot = 0; slot < 1024; slot++) {
-            int index = table.ownerIndex(slot);
+            int index = table.shards().indexOf(ring.ownerOfSlot(slot).id());
+            assertThat(bytes[2 * slot] & 0xff).as("low byte of slot %d", slot).isEqualTo(index & 0xff);
+            assertThat(bytes[2 * slot + 1] & 0xff).as("high byte of slot %d", slot).isEqualTo(index >>> 8);
             sawHighIndex |= index > 255;
-            assertThat(table.shards().get(index)).isEqualTo(ring.ownerOfSlot(slot).id());
         }
         assertThat(sawHighIndex).isTrue();
+    }
+
+    @Test
+    void drawsEverySlotCountOnTheMostNearlySquareGridWithNoEmptyCell() {
+        SlotTable table = SlotTable.of(Ring.create(16384, List.of(shard("a"))));
+        assertThat(table.columns()).isEqualTo(128);
+        assertThat(table.rows()).isEqualTo(128);
+
+        SlotTable odd = SlotTable.of(Ring.create(2048, List.of(shard("a"))));
+        assertThat(odd.columns()).isEqualTo(64);
+        assertThat(odd.rows()).isEqualTo(32);
+
+        for (int slotCount = Ring.MIN_SLOT_COUNT; slotCount <= Ring.MAX_SLOT_COUNT; slotCount *= 2) {
+            int columns = SlotTable.columns(slotCount);
+            int rows = slotCount / columns;
+            assertThat(columns * rows).as("cells for %d slots", slotCount).isEqualTo(slotCount);
+            assertThat(columns).as("columns for %d slots", slotCount).isIn(rows, 2 * rows);
+        }
+    }
+
+    @Test
+    void refusesASlotCountThatIsNoPowerOfTwo() {
+        assertThatIllegalArgumentException().isThrownBy(() -> SlotTable.columns(3000))
+                .withMessageContaining("power of two");
+        assertThatIllegalArgumentException().isThrownBy(() -> SlotTable.columns(0));
     }
 }
