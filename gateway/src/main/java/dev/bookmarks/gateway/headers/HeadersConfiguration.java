@@ -8,6 +8,8 @@ import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
 import org.springframework.cloud.gateway.filter.NettyWriteResponseFilter;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.observation.ObservedRequestHttpHeadersFilter;
+import org.springframework.cloud.gateway.filter.headers.observation.ObservedResponseHttpHeadersFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import reactor.netty.http.client.HttpClient;
@@ -24,18 +26,25 @@ import reactor.netty.http.client.HttpClient;
  * {@code NettyWriteResponseFilter} with it) and declared here again as Spring Cloud Gateway declares them, with
  * the same HTTP client and properties, but with these two header filters, which do that work in one pass. The
  * {@code HttpHeadersFilter} beans stay for {@code WebsocketRoutingFilter}, ours last among them.
+ *
+ * <p>Spring Cloud Gateway's observability ({@code spring.cloud.gateway.server.webflux.observability.enabled}) makes
+ * two header filters of its own, which start and stop the client observation of each call to a shard and so write
+ * its {@code traceparent}: the gateway's two filters call them, last, rather than adding to the list.
  */
 @Configuration(proxyBeanMethods = false)
 public class HeadersConfiguration {
 
     @Bean
-    ShardRequestHeadersFilter shardRequestHeadersFilter(GatewayProperties properties) {
-        return new ShardRequestHeadersFilter(ProxyAllowList.of(properties.trustedProxies()));
+    ShardRequestHeadersFilter shardRequestHeadersFilter(GatewayProperties properties,
+            ObjectProvider<ObservedRequestHttpHeadersFilter> clientObservation) {
+        return new ShardRequestHeadersFilter(ProxyAllowList.of(properties.trustedProxies()),
+                clientObservation.getIfAvailable());
     }
 
     @Bean
-    ShardResponseHeadersFilter shardResponseHeadersFilter() {
-        return new ShardResponseHeadersFilter();
+    ShardResponseHeadersFilter shardResponseHeadersFilter(
+            ObjectProvider<ObservedResponseHttpHeadersFilter> clientObservation) {
+        return new ShardResponseHeadersFilter(clientObservation.getIfAvailable());
     }
 
     @Bean

@@ -4,11 +4,13 @@ import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.ProxyAllowList;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.protocol.GatewayHeaders;
+import io.micrometer.observation.Observation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.cloud.gateway.filter.headers.HttpHeadersFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.server.ServerWebExchange;
@@ -37,6 +39,10 @@ import org.springframework.web.server.ServerWebExchange;
  * this attempt ({@link ShardExchange#signedHeaders}). Spring Cloud Gateway's own header filters would each copy
  * every header once more (hop-by-hop, X-Forwarded, Forwarded, transfer-encoding, gRPC): {@link HeadersConfiguration}
  * gives the HTTP client this filter instead, which does their work on the request in the one copy.
+ *
+ * <p>With tracing, it hands its headers last to Spring Cloud Gateway's {@code ObservedRequestHttpHeadersFilter}
+ * ({@code clientObservation}), which starts the attempt's client observation (span) and writes its W3C
+ * {@code traceparent} in place of any the client sent; the signature does not cover it.
  */
 public final class ShardRequestHeadersFilter implements HttpHeadersFilter, Ordered {
 
@@ -48,11 +54,26 @@ public final class ShardRequestHeadersFilter implements HttpHeadersFilter, Order
 
     private static final String X_FORWARDED = "x-forwarded-";
 
+    /** Set by Spring Cloud Gateway's {@code ObservedResponseHttpHeadersFilter} once it stopped the client observation. */
+    static final String OBSERVATION_STOPPED = "gateway.observation.stopped";
+
     private final XForwardedHeadersWriter forwarded;
+
+    private final HttpHeadersFilter clientObservation;
 
     /** @param trustedProxies the proxies whose {@code X-Forwarded-*} and {@code Forwarded} headers are believed */
     public ShardRequestHeadersFilter(ProxyAllowList trustedProxies) {
+        this(trustedProxies, null);
+    }
+
+    /**
+     * @param trustedProxies the proxies whose {@code X-Forwarded-*} and {@code Forwarded} headers are believed
+     * @param clientObservation Spring Cloud Gateway's {@code ObservedRequestHttpHeadersFilter}, or {@code null}
+     *        without observability ({@code spring.cloud.gateway.server.webflux.observability.enabled=false})
+     */
+    public ShardRequestHeadersFilter(ProxyAllowList trustedProxies, HttpHeadersFilter clientObservation) {
         this.forwarded = new XForwardedHeadersWriter(trustedProxies);
+        this.clientObservation = clientObservation;
     }
 
     @Override
@@ -85,7 +106,21 @@ public final class ShardRequestHeadersFilter implements HttpHeadersFilter, Order
         if (signed != null) {
             signed.forEach(output::set);
         }
-        return output;
+        return clientObservation == null ? output : observed(output, exchange);
+    }
+
+    /**
+     * Starts this attempt's client observation. An earlier attempt that got no answer (refused, timed out, cut off)
+     * left its own open, as only an answer ({@code ObservedResponseHttpHeadersFilter}) or the request's final error
+     * ({@code ObservationClosingWebExceptionHandler}) stops one: it is stopped here, and the marker of a stopped one
+     * cleared, so that the error handler stops this attempt's should it fail too.
+     */
+    private HttpHeaders observed(HttpHeaders output, ServerWebExchange exchange) {
+        Observation previous = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_OBSERVATION_ATTR);
+        if (exchange.getAttributes().remove(OBSERVATION_STOPPED) == null && previous != null) {
+            previous.stop();
+        }
+        return clientObservation.filter(output, exchange);
     }
 
     private static boolean isChunked(String transferEncoding) {

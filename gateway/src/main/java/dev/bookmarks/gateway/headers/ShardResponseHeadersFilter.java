@@ -13,7 +13,8 @@ import org.springframework.web.server.ServerWebExchange;
  * The headers of the shard's answer that reach the client: all but the hop-by-hop ones (RFC 9110 section 7.6.1) and
  * those the answer's {@code Connection} header names, which describe the gateway's connection to the shard; and
  * {@code X-Application-Context}, as Spring Cloud Gateway's {@code RemoveHopByHopHeadersFilter} (whose work on
- * answers this does, {@link HeadersConfiguration}) drops it.
+ * answers this does, {@link HeadersConfiguration}) drops it. With tracing it then hands the answer's headers to Spring
+ * Cloud Gateway's {@code ObservedResponseHttpHeadersFilter}, which stops the attempt's client observation.
  */
 public final class ShardResponseHeadersFilter implements HttpHeadersFilter, Ordered {
 
@@ -21,6 +22,20 @@ public final class ShardResponseHeadersFilter implements HttpHeadersFilter, Orde
     public static final int ORDER = GatewayFilterOrder.SHARD_HEADERS;
 
     private static final Set<String> DROPPED = dropped();
+
+    private final HttpHeadersFilter clientObservation;
+
+    public ShardResponseHeadersFilter() {
+        this(null);
+    }
+
+    /**
+     * @param clientObservation Spring Cloud Gateway's {@code ObservedResponseHttpHeadersFilter}, or {@code null}
+     *        without observability
+     */
+    public ShardResponseHeadersFilter(HttpHeadersFilter clientObservation) {
+        this.clientObservation = clientObservation;
+    }
 
     @Override
     public int getOrder() {
@@ -51,7 +66,7 @@ public final class ShardResponseHeadersFilter implements HttpHeadersFilter, Orde
         if (drop != null) {
             drop.forEach(input::remove);
         }
-        return input;
+        return clientObservation == null ? input : clientObservation.filter(input, exchange);
     }
 
     private static Set<String> dropped() {
