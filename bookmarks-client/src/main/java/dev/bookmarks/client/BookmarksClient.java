@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,9 +32,11 @@ import tools.jackson.databind.json.JsonMapper;
  * <h2>Choosing an address</h2>
  * Before every call the client resolves the base URI's host to all its addresses
  * ({@link InetAddress#getAllByName}, so a hosts file given with {@code -Djdk.net.hosts.file} or the JVM's DNS
- * cache apply), shuffles them with its {@link Random}, and sends attempt <i>k</i> to the <i>k</i>-th address
- * (wrapping around when there are fewer addresses than attempts): a retry never goes back to the address that
- * just failed while another one is left, and an address whose connect failed in the last
+ * cache apply). Each address at each port is one endpoint; the port is the base URI's, or each of
+ * {@link Builder#ports} (gateways on several ports of one host, as docker-compose publishes them). The client
+ * shuffles the endpoints with its {@link Random} and sends attempt <i>k</i> to the <i>k</i>-th endpoint
+ * (wrapping around when there are fewer endpoints than attempts): a retry never goes back to the endpoint that
+ * just failed while another one is left, and an endpoint whose connect failed in the last
  * {@link Builder#connectFailurePause} goes after the others. It retries on a connect failure or connect
  * timeout, a request timeout, any other I/O error (connection reset, closed before the answer), on 502, 503
  * and 504, and on a 409 with {@code Retry-After} to a POST (its own earlier attempt still running at the
@@ -44,7 +47,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <h2>TLS and the host name</h2>
  * {@link HttpClient} (JDK 17) cannot be told which address to use for a name, so each request goes to the IP
- * literal of the chosen address ({@code https://10.0.0.12:8443/api/...}). The alternatives were worse: a
+ * literal and port of the chosen endpoint ({@code https://10.0.0.12:8443/api/...}). The alternatives were worse: a
  * custom {@code InetAddressResolverProvider} is JVM-wide (and JDK 18+), and overriding the {@code Host}
  * header needs the JVM-wide {@code -Djdk.httpclient.allowRestrictedHeaders=host}. TLS still uses the
  * service's name: the client's {@link SSLContext} is wrapped ({@link HostPinningSslContext}) so that every
@@ -53,7 +56,7 @@ import tools.jackson.databind.json.JsonMapper;
  * valid for the name in the base URI, not for the addresses. The trade-offs: the {@code Host} header carries
  * the IP literal and port, not the name (the gateways do not route on it; a name-based virtual host or an
  * L7 proxy in front would need {@code allowRestrictedHeaders=host}); HTTP/1.1 is used, and pooled
- * connections are kept per address. In production the gateways' certificate must carry the service name
+ * connections are kept per endpoint. In production the gateways' certificate must carry the service name
  * (e.g. {@code bookmarks.example.com}) as a DNS SAN, issued by a CA in the client's trust store (the JDK's by
  * default); the local stack's self-signed certificate has SANs localhost, 127.0.0.1 and ::1, so use
  * {@code https://127.0.0.1:8443} or {@code https://localhost:8443} with {@link Builder#trustCertificate}.
@@ -82,10 +85,11 @@ public final class BookmarksClient {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .sslContext(new HostPinningSslContext(b.sslContext(), sniHost))
                 .build();
-        // One Random for the address order and the jitter, so that one seed fixes a whole call.
+        // One Random for the endpoint order and the jitter, so that one seed fixes a whole call.
         RetryPolicy retries = new RetryPolicy(b.initialBackoff, b.maxBackoff, b.maxRetryAfter, b.random, b.clock);
         this.transport = new FailoverTransport(new FailoverTransport.Settings(b.base, b.requestTimeout, b.maxAttempts,
-                b.random, b.clock, b.sleeper, b.resolver, b.connectFailurePause), http, retries, new ProblemDecoder(json));
+                b.random, b.clock, b.sleeper, b.resolver, b.connectFailurePause, b.ports), http, retries,
+                new ProblemDecoder(json));
     }
 
     /** A builder for a client of the service at {@code base}, e.g. {@code https://bookmarks.example.com:8443}. */
@@ -211,6 +215,8 @@ public final class BookmarksClient {
         private Sleeper sleeper = Sleeper.SYSTEM;
         private AddressResolver resolver = AddressResolver.SYSTEM;
         private Duration connectFailurePause = Duration.ofSeconds(5);
+        /** Empty: the base URI's port alone (FailoverTransport works it out, with the scheme's default). */
+        private List<Integer> ports = List.of();
         private SSLContext sslContext;
 
         private Builder(URI base) {
@@ -235,7 +241,7 @@ public final class BookmarksClient {
             return tokenSupplier(token == null ? null : () -> token);
         }
 
-        /** How long one connect may take before the next address is tried; default 1 s. */
+        /** How long one connect may take before the next endpoint is tried; default 1 s. */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
@@ -270,11 +276,11 @@ public final class BookmarksClient {
         }
 
         /**
-         * How long an address whose connect was refused or timed out goes to the end of the order, so that
-         * calls do not each pay a failed connect (up to the connect timeout) to a gateway that is gone; it is
-         * still tried when every address before it failed, and any answer from it ends the pause. Default 5 s;
-         * zero turns it off. A kind of outlier ejection, as Envoy's, from connect failures alone: a 503 may be
-         * a shard's and says nothing about the gateway.
+         * How long an endpoint (address and port) whose connect was refused or timed out goes to the end of the
+         * order, so that calls do not each pay a failed connect (up to the connect timeout) to a gateway that is
+         * gone; it is still tried when every endpoint before it failed, and any answer from it ends the pause.
+         * Default 5 s; zero turns it off. A kind of outlier ejection, as Envoy's, from connect failures alone: a
+         * 503 may be a shard's and says nothing about the gateway.
          */
         public Builder connectFailurePause(Duration pause) {
             Objects.requireNonNull(pause, "connectFailurePause");
@@ -285,7 +291,7 @@ public final class BookmarksClient {
             return this;
         }
 
-        /** The randomness for the address order and the jitter (seed it in tests). */
+        /** The randomness for the endpoint order and the jitter (seed it in tests). */
         public Builder random(Random random) {
             this.random = Objects.requireNonNull(random, "random");
             return this;
@@ -306,6 +312,34 @@ public final class BookmarksClient {
         /** How the base URI's host becomes addresses; default {@link AddressResolver#SYSTEM}. */
         public Builder resolver(AddressResolver resolver) {
             this.resolver = Objects.requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * Gateways on several ports of the base URI's host, as docker-compose publishes them (e.g.
+         * {@code https://127.0.0.1:8443} with ports 8443, 8444 and 8445): every address of the host at each of
+         * these ports is one endpoint of the failover order. They replace the base URI's port, which is used
+         * only if listed. The default is the base URI's port alone (or the scheme's default). At least one,
+         * each in [1, 65535], no duplicates; TLS is still verified against the base URI's host.
+         */
+        public Builder ports(int... ports) {
+            Objects.requireNonNull(ports, "ports");
+            if (ports.length == 0) {
+                throw new IllegalArgumentException("ports must name at least one port");
+            }
+            List<Integer> checked = new ArrayList<>(ports.length);
+            for (int port : ports) {
+                if (port < 1 || port > 65535) {
+                    throw new IllegalArgumentException("ports must be in [1, 65535]: " + port);
+                }
+                if (checked.contains(port)) {
+                    // A repeated port would be two endpoints for one gateway: twice the share of calls, and a
+                    // retry that could go back to the gateway that just failed.
+                    throw new IllegalArgumentException("ports must not repeat: " + port);
+                }
+                checked.add(port);
+            }
+            this.ports = List.copyOf(checked);
             return this;
         }
 

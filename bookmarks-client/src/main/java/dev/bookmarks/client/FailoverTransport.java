@@ -25,34 +25,58 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Sends one call, attempt after attempt, across the addresses of the base URI's host: the address order (shuffled
- * per call, addresses whose connect failed recently last), one request per attempt to an address's IP literal,
- * and the wait between attempts; {@link RetryPolicy} decides what is retried and how long to wait. A POST gets
- * one Idempotency-Key for all its attempts. See {@link BookmarksClient} for the whole contract.
+ * Sends one call, attempt after attempt, across the endpoints of the gateways: every address of the base URI's
+ * host at each of the ports. It fixes the endpoint order (shuffled per call, endpoints whose connect failed
+ * recently last), sends one request per attempt to an endpoint's IP literal and port, and waits between
+ * attempts; {@link RetryPolicy} decides what is retried and how long to wait. A POST gets one Idempotency-Key
+ * for all its attempts. See {@link BookmarksClient} for the whole contract.
  */
 final class FailoverTransport {
 
-    /** How to reach the gateways: everything the builder fixed. */
+    /**
+     * How to reach the gateways: everything the builder fixed. {@code ports} are the gateways' ports, already
+     * checked; empty means the base URI's port (or the scheme's default).
+     */
     record Settings(URI base, Duration requestTimeout, int maxAttempts, Random random, Clock clock, Sleeper sleeper,
-            AddressResolver resolver, Duration connectFailurePause) {
+            AddressResolver resolver, Duration connectFailurePause, List<Integer> ports) {
+
+        Settings {
+            ports = List.copyOf(ports);
+        }
+    }
+
+    /** One place a gateway listens: an address of the base URI's host and a port; the unit of the order. */
+    record Endpoint(InetAddress address, int port) {
+
+        /** {@code 10.0.0.12:8443} or {@code [0:0:0:0:0:0:0:1]:8443}: the request URI's authority and the message's. */
+        @Override
+        public String toString() {
+            return address instanceof Inet6Address
+                    ? "[" + address.getHostAddress().replaceFirst("%.*$", "") + "]:" + port
+                    : address.getHostAddress() + ":" + port;
+        }
     }
 
     private final Settings settings;
     private final String host;
-    private final int port;
+    private final List<Integer> ports;
     private final String basePath;
     private final HttpClient http;
     private final RetryPolicy retries;
     private final ProblemDecoder problems;
-    /** Addresses that refused or timed out a connect, and until when they go last in the order. */
-    private final Map<InetAddress, Instant> pausedUntil = new ConcurrentHashMap<>();
+    /**
+     * Endpoints that refused or timed out a connect, and until when they go last in the order. Per endpoint, not
+     * per address: on one host, a gateway that is gone from one port says nothing of those on the others.
+     */
+    private final Map<Endpoint, Instant> pausedUntil = new ConcurrentHashMap<>();
 
     FailoverTransport(Settings settings, HttpClient http, RetryPolicy retries, ProblemDecoder problems) {
         this.settings = settings;
         URI base = settings.base();
         String name = base.getHost();
         this.host = name.startsWith("[") ? name.substring(1, name.length() - 1) : name;
-        this.port = base.getPort() != -1 ? base.getPort() : ("https".equals(base.getScheme()) ? 443 : 80);
+        this.ports = !settings.ports().isEmpty() ? settings.ports()
+                : List.of(base.getPort() != -1 ? base.getPort() : ("https".equals(base.getScheme()) ? 443 : 80));
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         this.http = http;
@@ -68,15 +92,15 @@ final class FailoverTransport {
      */
     HttpResponse<String> send(String method, String path, String query, String body, String token) {
         String idempotencyKey = "POST".equals(method) ? UUID.randomUUID().toString() : null;
-        List<InetAddress> order = addresses();
+        List<Endpoint> order = order();
         HttpResponse<String> lastResponse = null;
         IOException lastError = null;
-        // What each failed attempt met, for the message when no gateway answered: one line per address tried.
+        // What each failed attempt met, for the message when no gateway answered: one line per endpoint tried.
         List<String> failures = new ArrayList<>();
         int maxAttempts = settings.maxAttempts();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            InetAddress address = order.get((attempt - 1) % order.size());
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri(address, path, query))
+            Endpoint endpoint = order.get((attempt - 1) % order.size());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(endpoint, path, query))
                     .timeout(settings.requestTimeout())
                     .header("Accept", "application/json, application/problem+json");
             if (token != null) {
@@ -94,7 +118,7 @@ final class FailoverTransport {
             Duration wait;
             try {
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                pausedUntil.remove(address);
+                pausedUntil.remove(endpoint);
                 int status = response.statusCode();
                 if (status < 400) {
                     return response;
@@ -114,11 +138,11 @@ final class FailoverTransport {
                     throw new BookmarksException(0, "TLS verification failed", ProblemDecoder.describe(e), null, e);
                 }
                 if (RetryPolicy.connectFailed(e) && !settings.connectFailurePause().isZero()) {
-                    pausedUntil.put(address, settings.clock().instant().plus(settings.connectFailurePause()));
+                    pausedUntil.put(endpoint, settings.clock().instant().plus(settings.connectFailurePause()));
                 }
                 lastError = e;
                 lastResponse = null;
-                failures.add(address.getHostAddress() + ": " + ProblemDecoder.describe(e));
+                failures.add(endpoint + ": " + ProblemDecoder.describe(e));
                 wait = retries.backoff(attempt);
             }
             if (attempt < maxAttempts) {
@@ -137,32 +161,38 @@ final class FailoverTransport {
                 maxAttempts + " attempt(s) to " + order + ": " + String.join("; ", failures), null, lastError);
     }
 
-    private List<InetAddress> addresses() {
-        List<InetAddress> all;
+    /** This call's endpoint order: every address at every port, shuffled, paused endpoints last. */
+    List<Endpoint> order() {
+        List<InetAddress> addresses;
         try {
-            all = new ArrayList<>(settings.resolver().resolve(host));
+            addresses = settings.resolver().resolve(host);
         } catch (UnknownHostException e) {
             throw new BookmarksException(0, "unknown host", host, null, e);
         }
-        if (all.isEmpty()) {
+        if (addresses.isEmpty()) {
             throw new BookmarksException(0, "unknown host", host + " has no address", null, null);
+        }
+        // Address-major, so that with one port the list, and hence its shuffle under the same Random, is the
+        // address order of a client without ports(): a seeded client picks the same addresses as before.
+        List<Endpoint> all = new ArrayList<>(addresses.size() * ports.size());
+        for (InetAddress address : addresses) {
+            for (int port : ports) {
+                all.add(new Endpoint(address, port));
+            }
         }
         Collections.shuffle(all, settings.random());
         if (!pausedUntil.isEmpty()) {
-            // Stable: the shuffled order stays among the usable addresses and among the paused ones.
+            // Stable: the shuffled order stays among the usable endpoints and among the paused ones.
             Instant now = settings.clock().instant();
             pausedUntil.values().removeIf(until -> !until.isAfter(now));
-            Set<InetAddress> paused = Set.copyOf(pausedUntil.keySet());
+            Set<Endpoint> paused = Set.copyOf(pausedUntil.keySet());
             all.sort(Comparator.comparing(paused::contains));
         }
         return all;
     }
 
-    private URI uri(InetAddress address, String path, String query) {
-        String literal = address instanceof Inet6Address
-                ? "[" + address.getHostAddress().replaceFirst("%.*$", "") + "]"
-                : address.getHostAddress();
-        String text = settings.base().getScheme() + "://" + literal + ":" + port + basePath + path
+    private URI uri(Endpoint endpoint, String path, String query) {
+        String text = settings.base().getScheme() + "://" + endpoint + basePath + path
                 + (query == null || query.isEmpty() ? "" : "?" + query);
         return URI.create(text);
     }
