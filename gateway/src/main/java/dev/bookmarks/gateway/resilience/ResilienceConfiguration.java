@@ -76,6 +76,16 @@ public class ResilienceConfiguration {
                         System.nanoTime())));
     }
 
+    /**
+     * Shard host names are re-resolved at least every {@link ResilienceProperties#dnsMaxTtl}: Reactor Netty's own
+     * DNS resolver otherwise keeps an address for the answer's TTL, which container DNS servers make long.
+     */
+    @Bean
+    HttpClientCustomizer shardDnsMaxTtl(ResilienceProperties properties) {
+        Duration maxTtl = properties.dnsMaxTtl();
+        return client -> client.resolver(spec -> spec.cacheMaxTimeToLive(maxTtl));
+    }
+
     @Bean
     ShardCircuitBreakerFilter shardCircuitBreakerFilter(ShardCircuitBreakers breakers) {
         return new ShardCircuitBreakerFilter(breakers);

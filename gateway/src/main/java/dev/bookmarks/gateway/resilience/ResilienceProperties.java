@@ -16,14 +16,20 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     own event loop: Spring Cloud Gateway's {@code httpclient.response-timeout} (unset here) would schedule and
  *     cancel a task on Reactor's shared parallel scheduler for every request, which cost about 15% of a request's
  *     CPU time (docs/benchmarks.md)
+ * @param dnsMaxTtl the longest a shard host name's resolved address is reused, whatever TTL the DNS answer carries,
+ *     in [1s, 10m], 5 s by default. A shard's container or pod that restarts comes back at a new address under the
+ *     same name, and container DNS servers answer with long TTLs (podman's aardvark-dns 86400 s, Docker's 600 s):
+ *     without this bound a gateway kept connecting to the dead address. Kubernetes' CoreDNS answers with 5 s.
  */
 @ConfigurationProperties("bookmarks.gateway.resilience")
 public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, @DefaultValue Retry retry,
-        @DefaultValue("10s") Duration responseTimeout) {
+        @DefaultValue("10s") Duration responseTimeout, @DefaultValue("5s") Duration dnsMaxTtl) {
 
     public ResilienceProperties {
         Ranges.require("bookmarks.gateway.resilience.response-timeout", responseTimeout, Duration.ofMillis(100),
                 Duration.ofMinutes(5));
+        Ranges.require("bookmarks.gateway.resilience.dns-max-ttl", dnsMaxTtl, Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
     }
 
     /**

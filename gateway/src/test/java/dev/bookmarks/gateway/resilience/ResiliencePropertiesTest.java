@@ -24,6 +24,16 @@ class ResiliencePropertiesTest {
         assertThat(properties.retry().budgetRatio()).isEqualTo(0.2);
         assertThat(properties.retry().overallTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(properties.responseTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(properties.dnsMaxTtl()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void acceptsADnsMaxTtlFromOneSecondToTenMinutes() {
+        String name = "bookmarks.gateway.resilience.dns-max-ttl";
+        assertThat(bind(Map.of(name, "1s")).dnsMaxTtl()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(bind(Map.of(name, "10m")).dnsMaxTtl()).isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> bind(Map.of(name, "999ms"))).hasRootCauseMessage(name + " must be in [PT1S, PT10M]: PT0.999S");
+        assertThatThrownBy(() -> bind(Map.of(name, "601s"))).hasRootCauseInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
