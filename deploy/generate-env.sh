@@ -26,6 +26,8 @@ pbkdf2() {
 
 umask 077
 mkdir -p deploy/secrets
+# An existing directory keeps its mode through mkdir -p: only this host user may enter it.
+chmod 0700 deploy/secrets
 key=$(mktemp)
 trap 'rm -f "$key"' EXIT
 openssl genpkey -algorithm ed25519 -out "$key" 2>/dev/null
@@ -39,6 +41,11 @@ bob_password=$(hex 8)
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \
   -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
   -keyout deploy/secrets/gateway.key -out deploy/secrets/gateway.crt 2>/dev/null
+# Compose's file-based secrets are bind mounts that keep the host file's owner and mode (the long syntax's
+# uid/gid/mode are not applied to them outside Swarm), and the gateway runs as uid 10001, not this file's owner:
+# with 0600 it could not read its own key. So the files are readable by all, and the 0700 directory above is
+# what keeps other users of this host away from them.
+chmod 0644 deploy/secrets/gateway.crt deploy/secrets/gateway.key
 
 cat > .env <<ENV
 # Made by deploy/generate-env.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ). Secrets: never commit this file.
