@@ -3,6 +3,7 @@ package dev.bookmarks.deployment.compose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bookmarks.deployment.Command;
 import dev.bookmarks.deployment.Repository;
 import java.io.IOException;
 import java.nio.file.Files;

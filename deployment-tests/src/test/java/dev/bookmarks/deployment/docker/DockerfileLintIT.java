@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bookmarks.deployment.Repository;
 import dev.bookmarks.deployment.compose.ApplicationYml;
-import dev.bookmarks.deployment.compose.Command;
+import dev.bookmarks.deployment.Command;
 import dev.bookmarks.deployment.docker.Dockerfile.Instruction;
 import java.io.IOException;
 import java.nio.file.Files;

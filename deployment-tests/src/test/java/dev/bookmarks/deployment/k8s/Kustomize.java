@@ -1,5 +1,6 @@
 package dev.bookmarks.deployment.k8s;
 
+import dev.bookmarks.deployment.Command;
 import dev.bookmarks.deployment.Repository;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -8,14 +9,12 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /** Renders an overlay under k8s/overlays with {@code kubectl kustomize} (once per overlay and JVM) and parses it. */
 final class Kustomize {
@@ -39,31 +38,9 @@ final class Kustomize {
 
     /** Standard output and standard error of a successful {@code kubectl kustomize dir}. */
     static String[] run(Path dir) {
-        try {
-            Path out = Files.createTempFile("kustomize", ".yaml");
-            Path err = Files.createTempFile("kustomize", ".err");
-            try {
-                Process process = new ProcessBuilder(KUBECTL, "kustomize", dir.toString())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-                if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("kubectl kustomize " + dir + " did not finish within 120 s");
-                }
-                String stderr = Files.readString(err, StandardCharsets.UTF_8);
-                if (process.exitValue() != 0) {
-                    throw new AssertionError("kubectl kustomize " + dir + " failed (" + process.exitValue() + "): " + stderr);
-                }
-                return new String[] {Files.readString(out, StandardCharsets.UTF_8), stderr};
-            } finally {
-                Files.deleteIfExists(out);
-                Files.deleteIfExists(err);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted rendering " + dir, e);
-        }
+        Command kustomize = Command.run(Repository.root(), List.of(), Map.of(), Duration.ofSeconds(120),
+                List.of(KUBECTL, "kustomize", dir.toString())).orFail();
+        return new String[] {kustomize.stdout(), kustomize.stderr()};
     }
 
     static Rendered render(Path dir) {

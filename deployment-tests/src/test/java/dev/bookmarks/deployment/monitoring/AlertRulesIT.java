@@ -4,21 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.bookmarks.deployment.Command;
 import dev.bookmarks.deployment.Repository;
 import dev.bookmarks.deployment.compose.ApplicationYml;
 import dev.bookmarks.deployment.compose.ComposeFile;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -163,31 +161,12 @@ class AlertRulesIT {
 
     /** Runs promtool from the repository's root; fails with its output unless it exits 0 within the timeout. */
     private static void promtool(String... args) {
-        Path promtool = findPromtool();
-        List<String> command = new ArrayList<>(List.of(promtool.toString()));
+        List<String> command = new ArrayList<>(List.of(findPromtool().toString()));
         command.addAll(List.of(args));
-        try {
-            Path output = Files.createTempFile("promtool", ".out");
-            try {
-                Process process = new ProcessBuilder(command).directory(Repository.root().toFile())
-                        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-                if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    fail(String.join(" ", command) + " did not finish within " + TIMEOUT_SECONDS + " s: "
-                            + Files.readString(output, StandardCharsets.UTF_8));
-                }
-                String text = Files.readString(output, StandardCharsets.UTF_8);
-                assertThat(process.exitValue()).as("%s exit status; its output:%n%s", String.join(" ", command), text)
-                        .isZero();
-            } finally {
-                Files.deleteIfExists(output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("interrupted running " + String.join(" ", command), e);
-        }
+        Command promtool = Command.run(Repository.root(), List.of(), Map.of(), Duration.ofSeconds(TIMEOUT_SECONDS),
+                command);
+        assertThat(promtool.exitCode()).as("%s exit status; its output:%n%s", String.join(" ", command),
+                promtool.stdout() + promtool.stderr()).isZero();
     }
 
     /** promtool on the PATH; its absence fails the test, since nothing else checks these files. */
