@@ -30,6 +30,7 @@ public final class BookmarksCli {
             "  tags                                                   each tag with its count",
             "options:",
             "  --server URL      the service (default https://127.0.0.1:8443); its name resolves to every gateway",
+            "  --ports P,P,...   gateways on several ports of that host, e.g. compose's 8443,8444,8445",
             "  --cacert FILE     trust exactly the PEM certificate(s) in FILE (e.g. data/gateway-1/tls/gateway.crt)",
             "  --token T         bearer token (or env BOOKMARKS_TOKEN)",
             "  --dev-token       fetch a token from the server's /auth/dev-token (local stack only)",
@@ -38,7 +39,7 @@ public final class BookmarksCli {
 
     private static final Set<String> FLAGS = Set.of("--dev-token", "--json", "--help");
     private static final Set<String> VALUED = Set.of("--user", "--url", "--title", "--tag", "--notes", "--id",
-            "--q", "--limit", "--cursor", "--server", "--cacert", "--token", "--attempts");
+            "--q", "--limit", "--cursor", "--server", "--ports", "--cacert", "--token", "--attempts");
 
     private BookmarksCli() {
     }
@@ -83,6 +84,12 @@ public final class BookmarksCli {
         try {
             BookmarksClient.Builder builder = BookmarksClient.builder(
                     URI.create(or(one(options, "--server"), "https://127.0.0.1:8443")));
+            String ports = one(options, "--ports");
+            if (ports != null) {
+                // A port that is not a number is a NumberFormatException: an IllegalArgumentException, so usage.
+                builder.ports(java.util.Arrays.stream(ports.split(",")).map(String::trim)
+                        .mapToInt(Integer::parseInt).toArray());
+            }
             String cacert = one(options, "--cacert");
             if (cacert != null) {
                 builder.trustCertificate(Path.of(cacert));

@@ -150,6 +150,23 @@ class BookmarksCliIT {
     }
 
     @Test
+    void failsOverToTheOtherPortWhenOneOfThePortsRefusesConnections() throws IOException {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            closed = socket.getLocalPort();
+        }
+        int live = server.getAddress().getPort();
+        // Each call tries the two endpoints in a shuffled order; ten calls reach the closed port at least once
+        // unless the shuffle puts the live one first every time (a chance of 1 in 1024).
+        for (int call = 0; call < 10; call++) {
+            Result r = run("tags", "--user", "alice", "--token", "dev-alice", "--cacert", cert.toString(),
+                    "--server", "https://127.0.0.1:" + live, "--ports", closed + "," + live, "--attempts", "2");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("1  demo");
+        }
+    }
+
+    @Test
     void exitsWithOneOnAProblemAndPrintsIt() {
         Result r = run("tags", "--user", "alice", "--token", "wrong", "--cacert", cert.toString(), "--server", server());
         assertThat(r.code()).isEqualTo(1);

@@ -32,6 +32,18 @@ class BookmarksCliTest {
     }
 
     @Test
+    void rejectsPortsOutsideTheRangeOrNotNumbersWithExitCodeTwo() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertThat(run(err, "tags", "--user", "alice", "--token", "t", "--ports", "8443,0")).isEqualTo(2);
+        assertThat(run(err, "tags", "--user", "alice", "--token", "t", "--ports", "8443,65536")).isEqualTo(2);
+        assertThat(run(err, "tags", "--user", "alice", "--token", "t", "--ports", "8443,x")).isEqualTo(2);
+        assertThat(run(err, "tags", "--user", "alice", "--token", "t", "--ports", "8443,8443")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("ports must be in [1, 65535]: 0")
+                .contains("ports must be in [1, 65535]: 65536").contains("For input string: \"x\"")
+                .contains("ports must not repeat: 8443");
+    }
+
+    @Test
     void printsHelp() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code = BookmarksCli.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
