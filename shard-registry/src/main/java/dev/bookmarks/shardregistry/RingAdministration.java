@@ -6,13 +6,16 @@ import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.RingStore.WriteResult;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.registry.UntrustedRingException;
+import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.RingFormatException;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -22,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Service;
 import org.springframework.web.ErrorResponseException;
 
@@ -29,9 +33,13 @@ import org.springframework.web.ErrorResponseException;
  * Changes the ring: every change reads the ring, computes the next one and writes it by
  * compare-and-set on the epoch it read, so of two concurrent changes exactly one lands and the
  * other is refused with 409 (or, when the caller gave no {@code expectedEpoch}, recomputed on the
- * newer ring). Until online migration exists, a change that moves slots is refused unless forced:
- * moved slots would strand their users' bookmarks on the old owner. A change is built only on a ring
- * signed by a trusted key, and signed in turn: the registry never launders a forged ring.
+ * newer ring). Until online migration exists, a change that moves slots is refused with a 409 that
+ * says how many slots it moves, from which shard to which: moved slots would leave their users'
+ * bookmarks on the old owner, where those users no longer look. It is applied only when the request
+ * agrees to discard that data and names the exact number of slots the change moves on the ring it
+ * is applied to, so that an agreement read from one plan never applies a different one. A change is
+ * built only on a ring signed by a trusted key, and signed in turn: the registry never launders a
+ * forged ring.
  */
 @Service
 final class RingAdministration {
@@ -55,14 +63,22 @@ final class RingAdministration {
     record Change(long epoch, int movedSlots, boolean created, @Nullable Shard shard) {
     }
 
+    /**
+     * What a request says about discarding the bookmarks of the slots its change moves: both absent
+     * for a change meant to move none, both present ({@code discardMovedData} true, and the number of
+     * slots the change moves) to apply a change that moves some.
+     */
+    record DiscardConsent(@Nullable Boolean discardMovedData, @Nullable Long confirmMovedSlots) {
+    }
+
     Change upsert(String shardId, @Nullable String url, @Nullable Integer weight, @Nullable Long expectedEpoch,
-            boolean force) {
+            DiscardConsent consent) {
         requireShardId(shardId);
         URI parsedUrl = url == null ? null : parse(() -> Shard.parseUrl(url));
         if (weight != null && (weight < Shard.MIN_WEIGHT || weight > Shard.MAX_WEIGHT)) {
             throw badRequest("weight must be in [" + Shard.MIN_WEIGHT + ", " + Shard.MAX_WEIGHT + "]: " + weight);
         }
-        return change(expectedEpoch, force, current -> {
+        return change(expectedEpoch, consent, false, current -> {
             Optional<Shard> existing = current.shard(shardId);
             if (existing.isEmpty() && parsedUrl == null) {
                 throw badRequest("a new shard needs a url");
@@ -77,9 +93,9 @@ final class RingAdministration {
         }, shardId);
     }
 
-    Change remove(String shardId, @Nullable Long expectedEpoch, boolean force) {
+    Change remove(String shardId, @Nullable Long expectedEpoch, DiscardConsent consent) {
         requireShardId(shardId);
-        return change(expectedEpoch, force, current -> {
+        return change(expectedEpoch, consent, true, current -> {
             if (current.shard(shardId).isEmpty()) {
                 throw Problems.of(HttpStatus.NOT_FOUND, "Unknown shard",
                         "shard " + shardId + " is not in the ring at epoch " + current.epoch());
@@ -141,29 +157,48 @@ final class RingAdministration {
         throw conflict(stored, ((WriteResult.Conflict) result).currentEpoch());
     }
 
-    private Change change(@Nullable Long expectedEpoch, boolean force, Function<Ring, List<Shard>> edit,
-            String shardId) {
+    /** @param inQuery whether the request gives its parameters in the query (DELETE), for the 409s' advice */
+    private Change change(@Nullable Long expectedEpoch, DiscardConsent consent, boolean inQuery,
+            Function<Ring, List<Shard>> edit, String shardId) {
         for (int attempt = 1; ; attempt++) {
             Ring current = read();
+            // Checked on every attempt, against the ring the change is computed on: a blind writer's
+            // retry on a newer ring must not carry a count confirmed for an older one.
+            Integer confirmed = confirmedMovedSlots(consent, current.slotCount());
             if (expectedEpoch != null && current.epoch() != expectedEpoch) {
                 throw conflict(expectedEpoch, current.epoch());
             }
             List<Shard> shards = edit.apply(current);
+            if (current.isMigrating()) {
+                // A rebalance would hand migrating slots over without their data (Ring.rebalance refuses it).
+                throw Problems.of(HttpStatus.CONFLICT, "Slots are migrating",
+                        current.migratingSlots().length + " slots of ring epoch " + current.epoch()
+                                + " are migrating: cut them over or abort them before changing the shards");
+            }
             Ring next = current.rebalance(shards);
+            MovePlan plan = current.plan(shards);
+            int moved = plan.moveCount();
+            if (confirmed != null && confirmed != moved) {
+                throw notConfirmed(current, plan, confirmed, inQuery);
+            }
             if (next.shards().equals(current.shards())) {
                 return new Change(current.epoch(), 0, false, next.shard(shardId).orElse(null));
             }
-            int moved = current.slotsMovedTo(next);
-            if (moved > 0 && !force) {
-                throw Problems.of(HttpStatus.CONFLICT, "Change moves slots",
-                        "this change would move " + moved + " of " + current.slotCount() + " slots to other shards,"
-                                + " and online migration does not exist yet: the users of those slots would not"
-                                + " find their bookmarks. Send \"force\": true to accept that.");
+            if (moved > 0 && confirmed == null) {
+                throw movesSlots(current, plan, inQuery);
             }
             WriteResult result = write(current, next);
             if (result instanceof WriteResult.Written written) {
-                log.info("Ring epoch {} -> {}: {} {}, {} slots moved{}", current.epoch(), written.epoch(),
-                        next.shard(shardId).isPresent() ? "set" : "removed", shardId, moved, force ? " (forced)" : "");
+                String verb = next.shard(shardId).isPresent() ? "set" : "removed";
+                if (moved > 0) {
+                    log.warn("Ring epoch {} -> {}: {} {}, {} of {} slots moved WITHOUT their bookmarks, which stay on"
+                            + " their old owners, lost to their users (discardMovedData, confirmMovedSlots {}): {}",
+                            current.epoch(), written.epoch(), verb, shardId, moved, current.slotCount(), confirmed,
+                            plan);
+                } else {
+                    log.info("Ring epoch {} -> {}: {} {}, no slot moved", current.epoch(), written.epoch(), verb,
+                            shardId);
+                }
                 awaitWatcher();
                 return new Change(written.epoch(), moved, current.shard(shardId).isEmpty(),
                         next.shard(shardId).orElse(null));
@@ -173,6 +208,82 @@ final class RingAdministration {
                 throw conflict(current.epoch(), now);
             }
         }
+    }
+
+    /**
+     * The number of moved slots whose bookmarks the request agrees to discard, or null when it agrees
+     * to none. Both parts are required: the flag says what is lost, the count that it is this change's.
+     */
+    private static @Nullable Integer confirmedMovedSlots(DiscardConsent consent, int slotCount) {
+        boolean discard = Boolean.TRUE.equals(consent.discardMovedData());
+        Long confirm = consent.confirmMovedSlots();
+        if (confirm == null) {
+            if (discard) {
+                throw badRequest("\"discardMovedData\": true needs \"confirmMovedSlots\" too: the number of slots the"
+                        + " change moves, in [1, " + slotCount + "], as movedSlots in the 409 that refused it says");
+            }
+            return null;
+        }
+        if (!discard) {
+            throw badRequest("\"confirmMovedSlots\" needs \"discardMovedData\": true: a change that moves slots"
+                    + " leaves their bookmarks behind, and is applied only when the request says it discards them");
+        }
+        if (confirm < 1 || confirm > slotCount) {
+            throw badRequest("confirmMovedSlots must be in [1, " + slotCount + "], the number of slots the change"
+                    + " moves: " + confirm);
+        }
+        return confirm.intValue();
+    }
+
+    private static ErrorResponseException movesSlots(Ring current, MovePlan plan, boolean inQuery) {
+        int moved = plan.moveCount();
+        return withPlan(Problems.of(HttpStatus.CONFLICT, "Change moves slots", "this change would move " + moved
+                + " of " + current.slotCount() + " slots to other shards, computed on ring epoch " + current.epoch()
+                + " (movedSlots, and per pair of shards, moves). Their bookmarks would stay on their old owners,"
+                + " where their users no longer look: lost to those users. Online migration, which moves slots"
+                + " with their bookmarks, is the lossless way, but it is not available yet. To apply the change"
+                + " anyway and discard those bookmarks, repeat it with " + consent(moved, current, inQuery) + "."),
+                current, plan);
+    }
+
+    /** The agreement to send for this plan, as the request gives its parameters; the epoch pins it to this ring. */
+    private static String consent(int moved, Ring current, boolean inQuery) {
+        return inQuery
+                ? "the query parameters discardMovedData=true&confirmMovedSlots=" + moved + "&expectedEpoch="
+                        + current.epoch()
+                : "\"discardMovedData\": true, \"confirmMovedSlots\": " + moved + " and \"expectedEpoch\": "
+                        + current.epoch();
+    }
+
+    private static ErrorResponseException notConfirmed(Ring current, MovePlan plan, int confirmed, boolean inQuery) {
+        int moved = plan.moveCount();
+        String detail = moved == 0
+                ? "confirmMovedSlots is " + confirmed + ", but on ring epoch " + current.epoch() + " this change"
+                        + " moves no slot (it may have been applied already): nothing was changed. Read the ring;"
+                        + " a change that moves no slot needs neither discardMovedData nor confirmMovedSlots."
+                : "confirmMovedSlots is " + confirmed + ", but on ring epoch " + current.epoch() + " this change"
+                        + " moves " + moved + " of " + current.slotCount() + " slots: the ring changed since the"
+                        + " count was read, or it was mistyped. Nothing was changed. Check movedSlots and moves"
+                        + " here; to discard the bookmarks of these " + moved + " slots, repeat the change with "
+                        + consent(moved, current, inQuery) + ".";
+        return withPlan(Problems.of(HttpStatus.CONFLICT, "Moved slots not as confirmed", detail), current, plan);
+    }
+
+    /** The plan, for a script to read rather than parse the detail: the count, each pair's share, the epoch. */
+    private static ErrorResponseException withPlan(ErrorResponseException problem, Ring current, MovePlan plan) {
+        List<Map<String, Object>> moves = new ArrayList<>(plan.transfers().size());
+        for (MovePlan.Transfer transfer : plan.transfers()) {
+            Map<String, Object> move = new LinkedHashMap<>();
+            move.put("from", transfer.from());
+            move.put("to", transfer.to());
+            move.put("slots", transfer.slots());
+            moves.add(move);
+        }
+        ProblemDetail body = problem.getBody();
+        body.setProperty("movedSlots", plan.moveCount());
+        body.setProperty("moves", moves);
+        body.setProperty("epoch", current.epoch());
+        return problem;
     }
 
     private Ring read() {

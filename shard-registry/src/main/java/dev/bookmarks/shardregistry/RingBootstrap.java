@@ -99,7 +99,8 @@ final class RingBootstrap extends BackgroundTask {
      * ever signed anew.
      */
     private void resign(Ring ring, String oldKeyId) {
-        Ring same = ring.rebalance(ring.shards());
+        // withEpoch, not a rebalance: it keeps slot migrations in flight as they are.
+        Ring same = ring.withEpoch(ring.epoch() + 1);
         if (store.compareAndSet(ring.epoch(), same, signer) instanceof RingStore.WriteResult.Written) {
             log.info("Ring epoch {} was signed with key {}; wrote it unchanged as epoch {} signed with key {}",
                     ring.epoch(), oldKeyId, same.epoch(), signer.keyId());

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Base64;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /** A plain HTTP client for the registry's management port, as an operator's script would be. */
 final class AdminClient {
@@ -48,6 +49,46 @@ final class AdminClient {
 
     Reply delete(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+    }
+
+    /**
+     * Applies a change as an operator must while online migration does not exist: sends it as it is,
+     * and when the 409 says the change moves slots, sends it again agreeing to discard the bookmarks of
+     * exactly the movedSlots that answer counted, on the epoch it counted them on (unless the change
+     * already names an expectedEpoch). Returns the last reply: a change that moves no slot, or is
+     * refused for another reason, is sent once.
+     */
+    Reply postDiscardingMovedData(String path, String json) {
+        Reply plan = post(path, json);
+        if (!movesSlots(plan)) {
+            return plan;
+        }
+        ObjectNode confirmed = (ObjectNode) JSON.readTree(json);
+        confirmed.put("discardMovedData", true);
+        confirmed.put("confirmMovedSlots", plan.json().get("movedSlots").asInt());
+        if (!confirmed.has("expectedEpoch")) {
+            confirmed.put("expectedEpoch", plan.json().get("epoch").asLong());
+        }
+        return post(path, JSON.writeValueAsString(confirmed));
+    }
+
+    /** As {@link #postDiscardingMovedData}, for DELETE: the agreement goes in query parameters. */
+    Reply deleteDiscardingMovedData(String path) {
+        Reply plan = delete(path);
+        if (!movesSlots(plan)) {
+            return plan;
+        }
+        String confirmed = path + (path.contains("?") ? "&" : "?") + "discardMovedData=true&confirmMovedSlots="
+                + plan.json().get("movedSlots").asInt();
+        if (!path.contains("expectedEpoch=")) {
+            confirmed += "&expectedEpoch=" + plan.json().get("epoch").asLong();
+        }
+        return delete(confirmed);
+    }
+
+    /** A 409 that refuses a change for the slots it moves (it carries movedSlots), not for a stale epoch. */
+    static boolean movesSlots(Reply reply) {
+        return reply.status() == 409 && reply.isProblem() && reply.json().has("movedSlots");
     }
 
     /** Any method, no body, with extra headers as name, value pairs. */
@@ -96,6 +137,11 @@ final class AdminClient {
 
         JsonNode json() {
             return JSON.readTree(text);
+        }
+
+        /** A problem's title, or "" when the body has none. */
+        String title() {
+            return json().path("title").asString("");
         }
 
         boolean isProblem() {

@@ -182,8 +182,9 @@ class RingConsoleIT {
                         .as("anonymous %s %s", method, path).isEqualTo(401);
             }
         }
-        assertThat(viewer.post("/actuator/shards/s-9", "{\"url\":\"http://127.0.0.1:9009\",\"weight\":1,\"force\":true}")
-                .status()).as("a viewer still cannot change the ring").isEqualTo(403);
+        assertThat(viewer.post("/actuator/shards/s-9", "{\"url\":\"http://127.0.0.1:9009\",\"weight\":1,"
+                + "\"discardMovedData\":true,\"confirmMovedSlots\":4096}").status())
+                .as("a viewer still cannot change the ring, whatever it agrees to").isEqualTo(403);
     }
 
     @Test
@@ -261,8 +262,8 @@ class RingConsoleIT {
         browser.screenshot("ring-console");
         assertThat(browser.seriousAccessibilityViolations()).isEmpty();
 
-        AdminClient.Reply added = admin.post("/actuator/shards/s-4", "{\"url\":\"http://127.0.0.1:9004\",\"weight\":1,"
-                + "\"expectedEpoch\":" + epoch + ",\"force\":true}");
+        AdminClient.Reply added = admin.postDiscardingMovedData("/actuator/shards/s-4",
+                "{\"url\":\"http://127.0.0.1:9004\",\"weight\":1,\"expectedEpoch\":" + epoch + "}");
         assertThat(added.status()).as(added.text()).isEqualTo(201);
         awaitEpochShown(epoch + 1);
         browser.waitAtMost(WAIT).until(d -> d.findElements(By.cssSelector("#shards tbody tr")).size() == 4);

@@ -17,12 +17,15 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -51,6 +54,7 @@ import tools.jackson.databind.JsonNode;
         "bookmarks.registry.bootstrap.shards[2].url=http://127.0.0.1:9003"})
 // {noop} passwords, as the local stack uses them: allowed under the local profile only.
 @ActiveProfiles("local")
+@ExtendWith(OutputCaptureExtension.class)
 class ShardRegistryIT {
 
     @RegisterExtension
@@ -124,8 +128,8 @@ class ShardRegistryIT {
         try {
             redisSet("bookmarks:ring:signature", "ed25519 0000000000000000 AAAA".getBytes(StandardCharsets.US_ASCII));
 
-            AdminClient.Reply refused = admin.post("/actuator/shards/s-evil",
-                    "{\"url\":\"http://203.0.113.66:8080\",\"force\":true}");
+            AdminClient.Reply refused = admin.post("/actuator/shards/s-evil", "{\"url\":\"http://203.0.113.66:8080\","
+                    + "\"discardMovedData\":true,\"confirmMovedSlots\":4096}");
 
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.text()).contains("Ring not trusted").contains("not among the trusted keys");
@@ -194,10 +198,12 @@ class ShardRegistryIT {
 
         AdminClient.Reply anonymous = AdminClient.anonymous(managementPort).get("/actuator/ring");
         AdminClient.Reply wrongPassword = AdminClient.as(managementPort, "admin", "nope").get("/actuator/ring");
-        AdminClient.Reply anonymousWrite = AdminClient.anonymous(managementPort)
-                .post("/actuator/shards/s-9", "{\"url\":\"http://127.0.0.1:9009\",\"force\":true}");
-        AdminClient.Reply viewerWrite = viewer.post("/actuator/shards/s-9", "{\"url\":\"http://127.0.0.1:9009\",\"force\":true}");
-        AdminClient.Reply viewerDelete = viewer.delete("/actuator/shards/s-1?force=true");
+        String consenting = "{\"url\":\"http://127.0.0.1:9009\",\"discardMovedData\":true,\"confirmMovedSlots\":4096}";
+        AdminClient.Reply anonymousWrite =
+                AdminClient.anonymous(managementPort).post("/actuator/shards/s-9", consenting);
+        AdminClient.Reply viewerWrite = viewer.post("/actuator/shards/s-9", consenting);
+        AdminClient.Reply viewerDelete =
+                viewer.delete("/actuator/shards/s-1?discardMovedData=true&confirmMovedSlots=4096");
 
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(anonymous.isProblem()).isTrue();
@@ -212,31 +218,206 @@ class ShardRegistryIT {
     }
 
     @Test
-    void refusesAChangeThatMovesSlotsUnlessForcedAndSaysHowMany() {
+    void refusesAChangeThatMovesSlotsWith409CarryingTheMovesAndTheEpochTheyWereComputedOn() {
         long epoch = admin.epoch();
-        int shards = admin.get("/actuator/ring").json().get("shards").size();
-        int expectedMoves = 16384 / (shards + 1);
+        List<String> before = directory(admin.get("/actuator/ring").json());
+        List<String> existing = ids(admin.get("/actuator/ring").json());
+        int expectedMoves = 16384 / (existing.size() + 1);
 
-        AdminClient.Reply refused = admin.post("/actuator/shards/s-new", "{\"url\":\"http://127.0.0.1:9100\"}");
+        AdminClient.Reply refused = admin.post("/actuator/shards/s-planned", "{\"url\":\"http://127.0.0.1:9101\"}");
 
-        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
         assertThat(refused.isProblem()).isTrue();
-        assertThat(refused.json().get("detail").asString()).contains("would move").contains("force");
+        assertThat(refused.title()).isEqualTo("Change moves slots");
+        JsonNode problem = refused.json();
+        int movedSlots = problem.get("movedSlots").asInt();
+        assertThat(movedSlots).isBetween(expectedMoves - 1, expectedMoves + 1);
+        assertThat(problem.get("epoch").asLong()).isEqualTo(epoch);
+        int sum = 0;
+        for (JsonNode move : problem.get("moves")) {
+            assertThat(move.get("from").asString()).isIn(existing);
+            assertThat(move.get("to").asString()).isEqualTo("s-planned");
+            assertThat(move.get("slots").asInt()).isPositive();
+            sum += move.get("slots").asInt();
+        }
+        assertThat(problem.get("moves")).hasSize(existing.size());
+        assertThat(sum).as("the moves add up to movedSlots").isEqualTo(movedSlots);
+        assertThat(problem.get("detail").asString())
+                .contains("would move " + movedSlots + " of 16384 slots")
+                .contains("would stay on their old owners").contains("lost to those users")
+                .contains("Online migration").contains("not available yet")
+                .contains("\"discardMovedData\": true").contains("\"confirmMovedSlots\": " + movedSlots)
+                .doesNotContain("force");
         assertThat(admin.epoch()).isEqualTo(epoch);
-
-        AdminClient.Reply forced = admin.post("/actuator/shards/s-new",
-                "{\"url\":\"http://127.0.0.1:9100\",\"force\":true,\"expectedEpoch\":" + epoch + "}");
-
-        assertThat(forced.status()).isEqualTo(201);
-        assertThat(forced.json().get("epoch").asLong()).isEqualTo(epoch + 1);
-        assertThat(forced.json().get("movedSlots").asInt()).isBetween(expectedMoves - 1, expectedMoves + 1);
-        assertThat(shard(admin.get("/actuator/ring").json(), "s-new").get("slotsOwned").asInt())
-                .isEqualTo(forced.json().get("movedSlots").asInt());
-        assertThat(admin.epoch()).isEqualTo(epoch + 1);
+        assertThat(directory(admin.get("/actuator/ring").json())).isEqualTo(before);
     }
 
     @Test
-    void changesAnAddressWithoutMovingSlotsOrNeedingForce() {
+    void appliesAChangeThatMovesSlotsWhenTheRequestDiscardsTheirDataAndConfirmsTheirExactNumber(
+            CapturedOutput output) {
+        long epoch = admin.epoch();
+        AdminClient.Reply plan = admin.post("/actuator/shards/s-new", "{\"url\":\"http://127.0.0.1:9100\"}");
+        int movedSlots = plan.json().get("movedSlots").asInt();
+
+        AdminClient.Reply applied = admin.post("/actuator/shards/s-new", "{\"url\":\"http://127.0.0.1:9100\","
+                + "\"discardMovedData\":true,\"confirmMovedSlots\":" + movedSlots + "}");
+
+        try {
+            assertThat(applied.status()).as(applied.text()).isEqualTo(201);
+            assertThat(applied.json().get("epoch").asLong()).isEqualTo(epoch + 1);
+            assertThat(applied.json().get("movedSlots").asInt()).isEqualTo(movedSlots);
+            assertThat(shard(admin.get("/actuator/ring").json(), "s-new").get("slotsOwned").asInt())
+                    .isEqualTo(movedSlots);
+            assertThat(admin.epoch()).isEqualTo(epoch + 1);
+            assertThat(output.getOut()).containsPattern("WARN .*Ring epoch " + epoch + " -> " + (epoch + 1)
+                    + ": set s-new, " + movedSlots + " of 16384 slots moved WITHOUT their bookmarks");
+        } finally {
+            remove("s-new");
+        }
+    }
+
+    @Test
+    void refusesAConfirmationOfAnotherNumberOfSlotsWith409AndChangesNothing() {
+        long epoch = admin.epoch();
+        List<String> before = directory(admin.get("/actuator/ring").json());
+        int movedSlots = admin.post("/actuator/shards/s-typo", "{\"url\":\"http://127.0.0.1:9102\"}")
+                .json().get("movedSlots").asInt();
+
+        for (int wrong : List.of(movedSlots - 1, movedSlots + 1, 16384)) {
+            AdminClient.Reply refused = admin.post("/actuator/shards/s-typo", "{\"url\":\"http://127.0.0.1:9102\","
+                    + "\"discardMovedData\":true,\"confirmMovedSlots\":" + wrong + "}");
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+            assertThat(refused.isProblem()).isTrue();
+            assertThat(refused.title()).isEqualTo("Moved slots not as confirmed");
+            assertThat(refused.json().get("movedSlots").asInt()).isEqualTo(movedSlots);
+            assertThat(refused.json().get("epoch").asLong()).isEqualTo(epoch);
+            assertThat(refused.json().get("moves")).isNotEmpty();
+            assertThat(refused.json().get("detail").asString()).contains("confirmMovedSlots is " + wrong)
+                    .contains("moves " + movedSlots + " of 16384 slots").contains("Nothing was changed");
+        }
+        assertThat(admin.epoch()).isEqualTo(epoch);
+        assertThat(directory(admin.get("/actuator/ring").json())).isEqualTo(before);
+    }
+
+    @Test
+    void refusesAConfirmationForAChangeThatMovesNoSlotWith409SinceTheOperatorsPictureOfTheRingIsWrong() {
+        long epoch = admin.epoch();
+        String url = shard(admin.get("/actuator/ring").json(), "s-3").get("url").asString();
+
+        AdminClient.Reply refused = admin.post("/actuator/shards/s-3", "{\"url\":\"http://127.0.0.3:9013\","
+                + "\"discardMovedData\":true,\"confirmMovedSlots\":1}");
+
+        assertThat(refused.status()).as(refused.text()).isEqualTo(409);
+        assertThat(refused.title()).isEqualTo("Moved slots not as confirmed");
+        assertThat(refused.json().get("movedSlots").asInt()).isZero();
+        assertThat(refused.json().get("moves")).isEmpty();
+        assertThat(refused.json().get("detail").asString()).contains("moves no slot")
+                .contains("needs neither discardMovedData nor confirmMovedSlots");
+        assertThat(admin.epoch()).isEqualTo(epoch);
+        assertThat(shard(admin.get("/actuator/ring").json(), "s-3").get("url").asString()).isEqualTo(url);
+    }
+
+    @Test
+    void refusesAConfirmationOutsideOneToTheSlotCountOrWithoutItsFlagWith400NamingTheRange() {
+        long epoch = admin.epoch();
+        for (String confirm : List.of("0", "-1", "16385", "99999999999")) {
+            AdminClient.Reply refused = admin.post("/actuator/shards/s-range", "{\"url\":\"http://127.0.0.1:9103\","
+                    + "\"discardMovedData\":true,\"confirmMovedSlots\":" + confirm + "}");
+
+            assertThat(refused.status()).as(refused.text()).isEqualTo(400);
+            assertThat(refused.isProblem()).isTrue();
+            assertThat(refused.json().get("detail").asString())
+                    .isEqualTo("confirmMovedSlots must be in [1, 16384], the number of slots the change moves: "
+                            + confirm);
+        }
+        AdminClient.Reply flagOnly = admin.post("/actuator/shards/s-range",
+                "{\"url\":\"http://127.0.0.1:9103\",\"discardMovedData\":true}");
+        assertThat(flagOnly.status()).isEqualTo(400);
+        assertThat(flagOnly.json().get("detail").asString()).contains("needs \"confirmMovedSlots\"")
+                .contains("[1, 16384]");
+        for (String flag : List.of("", "\"discardMovedData\":false,")) {
+            AdminClient.Reply countOnly = admin.post("/actuator/shards/s-range",
+                    "{\"url\":\"http://127.0.0.1:9103\"," + flag + "\"confirmMovedSlots\":4096}");
+            assertThat(countOnly.status()).as(flag).isEqualTo(400);
+            assertThat(countOnly.json().get("detail").asString()).contains("needs \"discardMovedData\": true");
+        }
+        AdminClient.Reply onDelete = admin.delete("/actuator/shards/s-1?discardMovedData=true&confirmMovedSlots=0");
+        assertThat(onDelete.status()).isEqualTo(400);
+        assertThat(onDelete.json().get("detail").asString()).contains("[1, 16384]");
+        assertThat(admin.epoch()).isEqualTo(epoch);
+    }
+
+    @Test
+    void refusesForceWith400SayingItWasRemovedAndWhatReplacesIt() {
+        long epoch = admin.epoch();
+        List<AdminClient.Reply> replies = List.of(
+                admin.post("/actuator/shards/s-forced", "{\"url\":\"http://127.0.0.1:9104\",\"force\":true}"),
+                // false too: the client was written for the API that discarded data without saying so.
+                admin.post("/actuator/shards/s-2", "{\"url\":\"http://127.0.0.2:9002\",\"force\":false}"),
+                admin.post("/actuator/shards/s-forced", "{\"url\":\"http://127.0.0.1:9104\",\"force\":true,"
+                        + "\"discardMovedData\":true,\"confirmMovedSlots\":4096}"),
+                admin.post("/actuator/shards/s-forced?force=true", "{\"url\":\"http://127.0.0.1:9104\"}"),
+                admin.delete("/actuator/shards/s-1?force=true"),
+                admin.delete("/actuator/shards/s-1?force"));
+
+        for (AdminClient.Reply reply : replies) {
+            assertThat(reply.status()).as(reply.text()).isEqualTo(400);
+            assertThat(reply.isProblem()).isTrue();
+            assertThat(reply.title()).isEqualTo("Force removed");
+            assertThat(reply.json().get("detail").asString()).contains("\"force\" was removed")
+                    .contains("lost to their users").contains("\"discardMovedData\": true")
+                    .contains("\"confirmMovedSlots\": movedSlots").contains("discardMovedData=true&confirmMovedSlots=")
+                    .contains("not available yet");
+        }
+        assertThat(admin.epoch()).isEqualTo(epoch);
+        assertThat(admin.get("/actuator/ring").json().toString()).doesNotContain("s-forced");
+    }
+
+    @Test
+    void failsAConfirmationWhenAChangeBetweenPlanAndConfirmationAltersHowManySlotsItMoves() {
+        long epoch = admin.epoch();
+        AdminClient.Reply plan = admin.post("/actuator/shards/s-late", "{\"url\":\"http://127.0.0.1:9105\"}");
+        int planned = plan.json().get("movedSlots").asInt();
+        assertThat(plan.json().get("epoch").asLong()).isEqualTo(epoch);
+        // Another administrator adds a shard between this one's plan and its confirmation.
+        AdminClient.Reply other = admin.postDiscardingMovedData("/actuator/shards/s-other",
+                "{\"url\":\"http://127.0.0.1:9106\"}");
+        try {
+            assertThat(other.status()).as(other.text()).isEqualTo(201);
+            List<String> between = directory(admin.get("/actuator/ring").json());
+
+            AdminClient.Reply stale = admin.post("/actuator/shards/s-late", "{\"url\":\"http://127.0.0.1:9105\","
+                    + "\"discardMovedData\":true,\"confirmMovedSlots\":" + planned + "}");
+
+            assertThat(stale.status()).as(stale.text()).isEqualTo(409);
+            assertThat(stale.title()).isEqualTo("Moved slots not as confirmed");
+            int now = stale.json().get("movedSlots").asInt();
+            assertThat(now).as("one more shard gives a smaller share to the new one").isLessThan(planned);
+            assertThat(stale.json().get("epoch").asLong()).isEqualTo(epoch + 1);
+            assertThat(stale.json().get("detail").asString()).contains("the ring changed since the count was read");
+            assertThat(admin.epoch()).isEqualTo(epoch + 1);
+            assertThat(directory(admin.get("/actuator/ring").json())).isEqualTo(between);
+
+            AdminClient.Reply pinned = admin.post("/actuator/shards/s-late", "{\"url\":\"http://127.0.0.1:9105\","
+                    + "\"discardMovedData\":true,\"confirmMovedSlots\":" + now + ",\"expectedEpoch\":" + epoch + "}");
+            assertThat(pinned.status()).as("the right count on the wrong epoch").isEqualTo(409);
+            assertThat(pinned.title()).isEqualTo("Epoch changed");
+
+            AdminClient.Reply confirmed = admin.post("/actuator/shards/s-late", "{\"url\":\"http://127.0.0.1:9105\","
+                    + "\"discardMovedData\":true,\"confirmMovedSlots\":" + now + ",\"expectedEpoch\":"
+                    + (epoch + 1) + "}");
+            assertThat(confirmed.status()).as(confirmed.text()).isEqualTo(201);
+            assertThat(confirmed.json().get("epoch").asLong()).isEqualTo(epoch + 2);
+            assertThat(confirmed.json().get("movedSlots").asInt()).isEqualTo(now);
+        } finally {
+            remove("s-late");
+            remove("s-other");
+        }
+    }
+
+    @Test
+    void changesAnAddressWithoutMovingSlotsOrNeedingAConfirmation() {
         long epoch = admin.epoch();
 
         AdminClient.Reply moved = admin.post("/actuator/shards/s-2", "{\"url\":\"http://127.0.0.2:9002\"}");
@@ -269,11 +450,22 @@ class ShardRegistryIT {
                 Arguments.of("POST", "/actuator/shards/s-1", "{\"url\":\"ftp://127.0.0.1/\"}", 400),
                 Arguments.of("POST", "/actuator/shards/s-1", "{\"url\":\"http://bad host/\"}", 400),
                 Arguments.of("POST", "/actuator/shards/s-1", "{\"url\":\"javascript:alert(1)\"}", 400),
-                Arguments.of("POST", "/actuator/shards/Bad_Id", "{\"url\":\"http://127.0.0.1:1\",\"force\":true}", 400),
-                Arguments.of("POST", "/actuator/shards/s-77", "{\"weight\":2,\"force\":true}", 400),
+                Arguments.of("POST", "/actuator/shards/Bad_Id", "{\"url\":\"http://127.0.0.1:1\"}", 400),
+                Arguments.of("POST", "/actuator/shards/s-77", "{\"weight\":2}", 400),
+                Arguments.of("POST", "/actuator/shards/s-1", "{\"weight\":2,\"force\":true}", 400),
+                Arguments.of("POST", "/actuator/shards/s-1", "{\"weight\":2,\"discardMovedData\":true}", 400),
+                Arguments.of("POST", "/actuator/shards/s-1", "{\"weight\":2,\"confirmMovedSlots\":4096}", 400),
+                Arguments.of("POST", "/actuator/shards/s-1",
+                        "{\"weight\":2,\"discardMovedData\":true,\"confirmMovedSlots\":\"all\"}", 400),
+                Arguments.of("POST", "/actuator/shards/s-1",
+                        "{\"weight\":2,\"discardMovedData\":true,\"confirmMovedSlots\":0}", 400),
                 Arguments.of("POST", "/actuator/shards/s-1", "{\"expectedEpoch\":\"latest\"}", 400),
                 Arguments.of("POST", "/actuator/shards/s-1", "not json", 400),
-                Arguments.of("DELETE", "/actuator/shards/s-404?force=true", null, 404),
+                Arguments.of("DELETE", "/actuator/shards/s-404", null, 404),
+                Arguments.of("DELETE", "/actuator/shards/s-404?discardMovedData=true&confirmMovedSlots=1", null, 404),
+                Arguments.of("DELETE", "/actuator/shards/s-1?force=true", null, 400),
+                Arguments.of("DELETE", "/actuator/shards/s-1?discardMovedData=true", null, 400),
+                Arguments.of("DELETE", "/actuator/shards/s-1?discardMovedData=true&confirmMovedSlots=16385", null, 400),
                 Arguments.of("DELETE", "/actuator/shards/s-1?expectedEpoch=x", null, 400));
     }
 
@@ -292,15 +484,27 @@ class ShardRegistryIT {
     }
 
     @Test
-    void removesAShardOnlyWithForceAndNeverTheLastActiveOne() {
-        admin.post("/actuator/shards/s-gone", "{\"url\":\"http://127.0.0.1:9200\",\"force\":true}");
+    void removesAShardThatOwnsSlotsWithTheConfirmationInQueryParameters() {
+        assertThat(admin.postDiscardingMovedData("/actuator/shards/s-gone", "{\"url\":\"http://127.0.0.1:9200\"}")
+                .status()).isEqualTo(201);
         long epoch = admin.epoch();
+        int owned = shard(admin.get("/actuator/ring").json(), "s-gone").get("slotsOwned").asInt();
 
-        assertThat(admin.delete("/actuator/shards/s-gone").status()).isEqualTo(409);
-        AdminClient.Reply removed = admin.delete("/actuator/shards/s-gone?force=true&expectedEpoch=" + epoch);
+        AdminClient.Reply plan = admin.delete("/actuator/shards/s-gone");
+        assertThat(plan.status()).isEqualTo(409);
+        assertThat(plan.json().get("movedSlots").asInt()).as("all its slots go").isEqualTo(owned);
+        assertThat(plan.json().get("detail").asString()).as("the advice is in the form a DELETE takes")
+                .contains("the query parameters discardMovedData=true&confirmMovedSlots=" + owned + "&expectedEpoch="
+                        + epoch);
+        for (JsonNode move : plan.json().get("moves")) {
+            assertThat(move.get("from").asString()).isEqualTo("s-gone");
+        }
+        AdminClient.Reply removed = admin.delete("/actuator/shards/s-gone?discardMovedData=true&confirmMovedSlots="
+                + owned + "&expectedEpoch=" + epoch);
 
-        assertThat(removed.status()).isEqualTo(200);
+        assertThat(removed.status()).as(removed.text()).isEqualTo(200);
         assertThat(removed.json().get("epoch").asLong()).isEqualTo(epoch + 1);
+        assertThat(removed.json().get("movedSlots").asInt()).isEqualTo(owned);
         assertThat(admin.get("/actuator/ring").json().toString()).doesNotContain("s-gone");
     }
 
@@ -328,8 +532,8 @@ class ShardRegistryIT {
         AdminClient publicPort = AdminClient.as(serverPort, "admin", "admin-secret");
 
         assertThat(publicPort.get("/actuator/ring").status()).isNotEqualTo(200);
-        assertThat(publicPort.post("/actuator/shards/s-x", "{\"url\":\"http://127.0.0.1:1\",\"force\":true}").status())
-                .isNotIn(200, 201);
+        assertThat(publicPort.post("/actuator/shards/s-x", "{\"url\":\"http://127.0.0.1:1\",\"discardMovedData\":true,"
+                + "\"confirmMovedSlots\":4096}").status()).isNotIn(200, 201);
         assertThat(admin.get("/actuator/ring").json().toString()).doesNotContain("s-x");
     }
 
@@ -342,6 +546,23 @@ class ShardRegistryIT {
                     + shard.get("slotsOwned").asInt());
         }
         return entries;
+    }
+
+    private static List<String> ids(JsonNode ring) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode shard : ring.get("shards")) {
+            ids.add(shard.get("id").asString());
+        }
+        return ids;
+    }
+
+    /**
+     * Takes a shard a test added out again, so that the other tests, in whatever order they run, find
+     * the three shards they were written for (shares of about a third each).
+     */
+    private void remove(String id) {
+        AdminClient.Reply removed = admin.deleteDiscardingMovedData("/actuator/shards/" + id);
+        assertThat(removed.status()).as(removed.text()).isIn(200, 404);
     }
 
     private static JsonNode shard(JsonNode ring, String id) {
