@@ -1,5 +1,7 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
+import dev.bookmarks.bookmarkservice.ShardProperties;
+import dev.bookmarks.bookmarkservice.migration.NoRingException;
 import dev.bookmarks.ring.InvalidUserIdException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,6 +34,12 @@ final class BookmarkExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(BookmarkExceptionHandler.class);
 
+    private final ShardProperties shard;
+
+    BookmarkExceptionHandler(ShardProperties shard) {
+        this.shard = shard;
+    }
+
     /** This package's problems (400, 404, 409, 413, 422), as built. */
     @ExceptionHandler(ErrorResponseException.class)
     ResponseEntity<ProblemDetail> problem(ErrorResponseException e) {
@@ -56,6 +64,21 @@ final class BookmarkExceptionHandler {
                 "the shard's database is unavailable; retry shortly");
         body.setTitle("Database unavailable");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1").body(body);
+    }
+
+    /**
+     * 503 with the ownership filter's {@code Retry-After} when a write came before the first ring: its change
+     * could not be logged under the user's slot, so it was not made. Only when the ownership filter is off (the
+     * {@code test} profile) does a request get this far without a ring.
+     */
+    @ExceptionHandler(NoRingException.class)
+    ResponseEntity<ProblemDetail> noRing(NoRingException e) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "this shard has not loaded the ring, so it cannot tell whose data it holds");
+        body.setTitle("No ring yet");
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(shard.ownership().noRingRetryAfter().toSeconds()))
+                .body(body);
     }
 
     /** 500 as a problem too, without internals; the log has the cause. */

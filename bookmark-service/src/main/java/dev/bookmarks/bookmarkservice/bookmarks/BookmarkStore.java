@@ -1,5 +1,6 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
+import dev.bookmarks.bookmarkservice.migration.ChangeLog;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -20,7 +21,8 @@ import org.springframework.stereotype.Component;
  * The bookmarks of this shard's users. Writes and single reads go through Spring Data JDBC's
  * aggregate template ({@link Bookmark} with its tags); the list, search and tag counts are SQL
  * written for the indexes of {@code V1__bookmarks.sql}. Every method expects to run inside the
- * caller's transaction where it writes.
+ * caller's transaction where it writes, and every write appends its {@link ChangeLog} row there, so a
+ * change is logged exactly when it commits.
  *
  * <p>Cost, for a user with n bookmarks: a list page reads limit + 1 entries of
  * {@code bookmarks_user_newest} from the cursor on, plus their tags by primary key; a tag filter
@@ -41,15 +43,18 @@ final class BookmarkStore {
 
     private final JdbcAggregateTemplate aggregates;
     private final JdbcClient jdbc;
+    private final ChangeLog changes;
 
-    BookmarkStore(JdbcAggregateTemplate aggregates, JdbcClient jdbc) {
+    BookmarkStore(JdbcAggregateTemplate aggregates, JdbcClient jdbc, ChangeLog changes) {
         this.aggregates = aggregates;
         this.jdbc = jdbc;
+        this.changes = changes;
     }
 
     /** Stores a new bookmark and its tags. */
     void insert(Bookmark bookmark) {
         aggregates.insert(bookmark);
+        changes.bookmarkChanged(bookmark.userId(), bookmark.id());
     }
 
     /** The user's bookmark with this id, if there is one. */
@@ -71,12 +76,20 @@ final class BookmarkStore {
     /** Replaces an existing bookmark and its tags; the caller holds its lock. */
     void update(Bookmark bookmark) {
         aggregates.update(bookmark);
+        changes.bookmarkChanged(bookmark.userId(), bookmark.id());
     }
 
-    /** Deletes the user's bookmark with this id (its tags go by cascade); false if there was none. */
+    /**
+     * Deletes the user's bookmark with this id (its tags go by cascade); false if there was none, and then
+     * nothing changed and nothing is logged.
+     */
     boolean delete(String userId, UUID id) {
-        return jdbc.sql("DELETE FROM bookmarks WHERE user_id = :user AND id = :id")
+        boolean deleted = jdbc.sql("DELETE FROM bookmarks WHERE user_id = :user AND id = :id")
                 .param("user", userId).param("id", id).update() > 0;
+        if (deleted) {
+            changes.bookmarkChanged(userId, id);
+        }
+        return deleted;
     }
 
     /**

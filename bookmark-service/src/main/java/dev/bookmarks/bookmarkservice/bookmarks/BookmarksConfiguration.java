@@ -1,5 +1,6 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
+import dev.bookmarks.bookmarkservice.migration.ChangeLog;
 import dev.bookmarks.bookmarkservice.security.TrustProperties;
 import dev.bookmarks.protocol.InternalSecret;
 import java.time.Clock;
@@ -28,8 +29,8 @@ final class BookmarksConfiguration {
 
     @Bean
     IdempotencyRecords idempotencyRecords(JdbcClient jdbc, PlatformTransactionManager transactions,
-            IdempotencyProperties properties, ObjectProvider<Clock> clocks) {
-        return new IdempotencyRecords(jdbc, transactions, properties, clock(clocks));
+            IdempotencyProperties properties, ObjectProvider<Clock> clocks, ChangeLog changes) {
+        return new IdempotencyRecords(jdbc, transactions, properties, clock(clocks), changes);
     }
 
     @Bean

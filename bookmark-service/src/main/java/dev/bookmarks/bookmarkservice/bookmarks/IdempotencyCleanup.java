@@ -1,5 +1,6 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
+import dev.bookmarks.bookmarkservice.migration.NoRingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
@@ -9,7 +10,8 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
  * Deletes Idempotency-Key records older than {@code bookmarks.shard.idempotency.retention}, every
  * {@code bookmarks.shard.idempotency.cleanup-interval}, on the application's task scheduler
  * (scheduling is enabled by the application class). A failed run is logged and the next one tries
- * again: a record kept longer than the retention does no harm.
+ * again: a record kept longer than the retention does no harm. Before the first ring is loaded, completed
+ * records stay (their deletion must be logged under the user's slot); records in progress go all the same.
  */
 final class IdempotencyCleanup implements SchedulingConfigurer {
 
@@ -36,6 +38,10 @@ final class IdempotencyCleanup implements SchedulingConfigurer {
                 log.info("deleted {} Idempotency-Key records older than {}", deleted, properties.retention());
             }
             return deleted;
+        } catch (NoRingException e) {
+            // Not a failure worth a stack trace: the shard serves nothing either until the ring arrives.
+            log.info("completed Idempotency-Key records are kept until a ring is loaded");
+            return -1;
         } catch (RuntimeException e) {
             log.warn("Idempotency-Key cleanup failed; the next run retries", e);
             return -1;

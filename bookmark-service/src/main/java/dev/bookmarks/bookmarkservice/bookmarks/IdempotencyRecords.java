@@ -1,8 +1,12 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
+import dev.bookmarks.bookmarkservice.migration.ChangeLog;
+import dev.bookmarks.bookmarkservice.migration.ChangeLog.KeyRecord;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
@@ -33,8 +37,16 @@ import org.springframework.transaction.support.TransactionTemplate;
  * makes a concurrent retry see it at once and answer 409, rather than wait on an uncommitted
  * insert until the first request finishes, as a unique violation inside the write transaction
  * would.
+ *
+ * <p>A migration target copies completed records only (a record in progress has no answer to replay yet), so
+ * the {@link ChangeLog} gets a row for each completion and for each completed record the cleanup deletes, in
+ * that change's transaction; claims, takeovers and releases of records in progress change nothing a target
+ * holds and are not logged.
  */
 final class IdempotencyRecords {
+
+    /** How many completed records the cleanup deletes per transaction. */
+    static final int CLEANUP_BATCH = 500;
 
     private static final String COMPLETED = "COMPLETED";
     private static final int CLAIM_ATTEMPTS = 3;
@@ -43,15 +55,17 @@ final class IdempotencyRecords {
     private final TransactionTemplate ownTransaction;
     private final IdempotencyProperties properties;
     private final Clock clock;
+    private final ChangeLog changes;
 
     IdempotencyRecords(JdbcClient jdbc, PlatformTransactionManager transactions, IdempotencyProperties properties,
-            Clock clock) {
+            Clock clock, ChangeLog changes) {
         this.jdbc = jdbc;
         this.ownTransaction = new TransactionTemplate(transactions);
         // A claim must commit whether or not a caller has a transaction open.
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.properties = properties;
         this.clock = clock;
+        this.changes = changes;
     }
 
     /** What a request learns when it presents a key. */
@@ -140,7 +154,7 @@ final class IdempotencyRecords {
      *     out): the caller must roll back
      */
     boolean complete(String userId, IdempotencyKey key, UUID token, StoredResponse response) {
-        return jdbc.sql("""
+        boolean completed = jdbc.sql("""
                         UPDATE idempotency_keys SET state = 'COMPLETED', lock_token = NULL, locked_at = NULL,
                             status = :status, location = :location, response_body = :body, stored_at = :now
                         WHERE user_id = :user AND idem_key = :key AND state = 'IN_PROGRESS' AND lock_token = :token""")
@@ -148,6 +162,10 @@ final class IdempotencyRecords {
                 .param("body", response.body()).param("now", now())
                 .param("user", userId).param("key", key.value()).param("token", token)
                 .update() == 1;
+        if (completed) {
+            changes.idempotencyRecordChanged(userId, key.value());
+        }
+        return completed;
     }
 
     /** Gives up a key whose request failed, if {@code token} still holds it; in a transaction of its own. */
@@ -159,13 +177,46 @@ final class IdempotencyRecords {
     }
 
     /**
-     * Deletes the records last written more than the retention ago.
+     * Deletes the records last written more than the retention ago: those in progress in one statement, the
+     * completed ones {@value #CLEANUP_BATCH} per transaction, each deletion logged in its transaction.
      *
      * @return how many were deleted
+     * @throws dev.bookmarks.bookmarkservice.migration.NoRingException when completed records are due but no ring
+     *     is loaded to log their deletion under; they are kept until one is
      */
     int deleteExpired() {
         OffsetDateTime cutoff = now().minus(properties.retention());
-        return jdbc.sql("DELETE FROM idempotency_keys WHERE stored_at < :cutoff").param("cutoff", cutoff).update();
+        int deleted = ownTransaction.execute(status -> jdbc.sql(
+                        "DELETE FROM idempotency_keys WHERE stored_at < :cutoff AND state = 'IN_PROGRESS'")
+                .param("cutoff", cutoff).update());
+        while (true) {
+            int batch = ownTransaction.execute(status -> deleteCompleted(cutoff));
+            deleted += batch;
+            if (batch < CLEANUP_BATCH) {
+                return deleted;
+            }
+        }
+    }
+
+    private int deleteCompleted(OffsetDateTime cutoff) {
+        List<KeyRecord> due = jdbc.sql("""
+                        SELECT user_id, idem_key FROM idempotency_keys WHERE stored_at < :cutoff AND state = 'COMPLETED'
+                        ORDER BY stored_at LIMIT :batch""")
+                .param("cutoff", cutoff).param("batch", CLEANUP_BATCH)
+                .query((rs, n) -> new KeyRecord(rs.getString("user_id"), rs.getString("idem_key"))).list();
+        List<KeyRecord> gone = new ArrayList<>(due.size());
+        for (KeyRecord record : due) {
+            // One by one, so that exactly the records this transaction deleted are logged.
+            int rows = jdbc.sql("""
+                            DELETE FROM idempotency_keys WHERE user_id = :user AND idem_key = :key
+                                AND state = 'COMPLETED' AND stored_at < :cutoff""")
+                    .param("user", record.userId()).param("key", record.idemKey()).param("cutoff", cutoff).update();
+            if (rows == 1) {
+                gone.add(record);
+            }
+        }
+        changes.idempotencyRecordsChanged(gone);
+        return gone.size();
     }
 
     private OffsetDateTime now() {

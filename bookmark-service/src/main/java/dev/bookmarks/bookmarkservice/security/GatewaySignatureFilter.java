@@ -1,5 +1,6 @@
 package dev.bookmarks.bookmarkservice.security;
 
+import dev.bookmarks.bookmarkservice.InternalPaths;
 import dev.bookmarks.bookmarkservice.Problems;
 import dev.bookmarks.protocol.ApiHeaders;
 import dev.bookmarks.protocol.ApiPaths;
@@ -20,7 +21,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Lets a request on the public port through only if a gateway signed it for exactly this request, body and
  * Idempotency-Key included, and has not been let through before (401 otherwise), and only for the user the
- * gateway vouched for (403 when the path names another). It runs for every request, whatever its path, after
+ * gateway vouched for (403 when the path names another). It runs for every request but the shard-to-shard ones
+ * ({@link InternalPaths}: another shard's signature, under a key no gateway signs with, guards those), after
  * {@link CanonicalPathFilter}: the raw path it verifies and reads the user from is then the path Spring MVC
  * dispatches on. The verified user and epoch are left in the request as {@link GatewayIdentity}.
  *
@@ -37,6 +39,12 @@ public final class GatewaySignatureFilter extends OncePerRequestFilter {
 
     public GatewaySignatureFilter(RequestVerifier verifier) {
         this.verifier = verifier;
+    }
+
+    /** A gateway signature is never enough for a shard-to-shard path: that path's own filter refuses it. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return InternalPaths.isInternal(request.getRequestURI());
     }
 
     @Override

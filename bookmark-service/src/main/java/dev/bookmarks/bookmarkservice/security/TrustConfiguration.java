@@ -16,8 +16,10 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 
 /**
- * Installs {@link CanonicalPathFilter} first in the chain and {@link GatewaySignatureFilter} right after it,
- * both for every path of the public port. Start-up fails, with a message that
+ * Installs {@link CanonicalPathFilter} first in the chain, for every path of the public port, and
+ * {@link GatewaySignatureFilter} right after it, for every path but the shard-to-shard ones
+ * ({@link dev.bookmarks.bookmarkservice.InternalPaths}, guarded by the migration package's filter at the same
+ * place in the chain). Start-up fails, with a message that
  * says what to set, when no secret or a short one is configured, and when trust is switched off
  * outside the {@code test} profile.
  */

@@ -2,6 +2,7 @@ package dev.bookmarks.bookmarkservice.bookmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bookmarks.bookmarkservice.migration.ChangeLog;
 import dev.bookmarks.protocol.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskHolder;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -67,7 +69,7 @@ interface BookmarkStoreContract extends ShardTest {
         IdempotencyRecords.Claim second = records.claim(user, key, "f1");
         IdempotencyRecords.Claim other = records.claim(user, key, "f2");
         StoredResponse response = new StoredResponse(201, "/api/users/" + user + "/bookmarks/x", "{\"a\":1}", false);
-        boolean completed = records.complete(user, key, ((IdempotencyRecords.Owned) first).token(), response);
+        boolean completed = complete(records, user, key, ((IdempotencyRecords.Owned) first).token(), response);
         IdempotencyRecords.Claim retry = records.claim(user, key, "f1");
 
         assertThat(first).isInstanceOf(IdempotencyRecords.Owned.class);
@@ -95,8 +97,8 @@ interface BookmarkStoreContract extends ShardTest {
 
         assertThat(withinLease).isInstanceOf(IdempotencyRecords.InFlight.class);
         assertThat(afterLease).isInstanceOf(IdempotencyRecords.Owned.class);
-        assertThat(records.complete(user, key, dead, response)).isFalse();
-        assertThat(records.complete(user, key, ((IdempotencyRecords.Owned) afterLease).token(), response)).isTrue();
+        assertThat(complete(records, user, key, dead, response)).isFalse();
+        assertThat(complete(records, user, key, ((IdempotencyRecords.Owned) afterLease).token(), response)).isTrue();
     }
 
     @Test
@@ -135,7 +137,7 @@ interface BookmarkStoreContract extends ShardTest {
         IdempotencyKey key = new IdempotencyKey("k");
         UUID token = ((IdempotencyRecords.Owned) records.claim(user, key, "f")).token();
         clock.advance(Duration.ofSeconds(5));
-        records.complete(user, key, token, new StoredResponse(201, "/x", "{}", false));
+        complete(records, user, key, token, new StoredResponse(201, "/x", "{}", false));
 
         clock.advance(idempotencyProperties().retention().minusSeconds(1));
         int early = cleanup.run();
@@ -226,8 +228,16 @@ interface BookmarkStoreContract extends ShardTest {
         return new BookmarkInput(url, "", tags, "");
     }
 
+    /** Completes the key as the service does: in a transaction, which the completion's change-log row needs. */
+    private boolean complete(IdempotencyRecords records, String user, IdempotencyKey key, UUID token,
+            StoredResponse response) {
+        return new TransactionTemplate(bean(PlatformTransactionManager.class))
+                .execute(status -> records.complete(user, key, token, response));
+    }
+
     private IdempotencyRecords records(MutableClock clock) {
-        return new IdempotencyRecords(jdbc(), bean(PlatformTransactionManager.class), idempotencyProperties(), clock);
+        return new IdempotencyRecords(jdbc(), bean(PlatformTransactionManager.class), idempotencyProperties(), clock,
+                bean(ChangeLog.class));
     }
 
     private BookmarkService service(MutableClock clock) {

@@ -3,8 +3,8 @@ package dev.bookmarks.bookmarkservice.bookmarks;
 import java.util.Locale;
 import java.util.Map;
 
-/** The storage contract against H2 in file mode. */
-class H2BookmarkStoreIT extends H2Shard implements BookmarkStoreContract {
+/** The storage and change-log contracts against H2 in file mode. */
+class H2BookmarkStoreIT extends H2Shard implements BookmarkStoreContract, ChangeLogContract {
 
     @Override
     public String plan(String sql, Map<String, Object> parameters) {

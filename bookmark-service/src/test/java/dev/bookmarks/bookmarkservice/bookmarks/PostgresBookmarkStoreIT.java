@@ -4,8 +4,8 @@ import java.util.Map;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** The storage contract once more against PostgreSQL. */
-class PostgresBookmarkStoreIT extends PostgresShard implements BookmarkStoreContract {
+/** The storage and change-log contracts once more against PostgreSQL. */
+class PostgresBookmarkStoreIT extends PostgresShard implements BookmarkStoreContract, ChangeLogContract {
 
     /**
      * The tests' tables are tiny, where a sequential scan is cheapest; with it discouraged the plan

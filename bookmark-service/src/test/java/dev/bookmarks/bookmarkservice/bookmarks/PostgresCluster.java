@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  * <p>The binaries are looked for in {@code $BOOKMARKS_TEST_PG_BIN}, then the newest
  * {@code /usr/lib/postgresql/<version>/bin} (Debian's layout), then {@code pg_ctl} on the PATH.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
     static final String BIN_ENV = "BOOKMARKS_TEST_PG_BIN";
     private static final long COMMAND_TIMEOUT_SECONDS = 120;
@@ -95,7 +95,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A JDBC URL for a new, empty database in this cluster, owned by {@link #user()}. */
-    synchronized String createDatabase(String prefix) {
+    public synchronized String createDatabase(String prefix) {
         String name = prefix + "_" + (++databases);
         try (Connection connection = DriverManager.getConnection(url("postgres"), user(), "");
                 Statement statement = connection.createStatement()) {
@@ -107,7 +107,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** The superuser the cluster was created with; it needs no password on loopback. */
-    String user() {
+    public String user() {
         return "postgres";
     }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Without PostgreSQL on the machine the classes fail when {@code CI=true}, since in CI a
  * skipped test is a missing test; elsewhere they are skipped with the same message.
  */
-final class PostgresExtension implements BeforeAllCallback {
+public final class PostgresExtension implements BeforeAllCallback {
 
     static final String MISSING = "PostgreSQL's server binaries (initdb, pg_ctl) were not found in $"
             + PostgresCluster.BIN_ENV + ", /usr/lib/postgresql/<version>/bin or on the PATH."
@@ -31,7 +31,7 @@ final class PostgresExtension implements BeforeAllCallback {
     }
 
     /** The running cluster; only valid once {@link #beforeAll} ran for the current class. */
-    static synchronized PostgresCluster cluster() {
+    public static synchronized PostgresCluster cluster() {
         if (cluster == null) {
             throw new IllegalStateException("no PostgreSQL: register PostgresExtension on the test class");
         }

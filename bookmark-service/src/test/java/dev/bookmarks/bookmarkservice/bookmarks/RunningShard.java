@@ -1,8 +1,17 @@
 package dev.bookmarks.bookmarkservice.bookmarks;
 
-import dev.bookmarks.protocol.testing.MutableClock;
+import static org.awaitility.Awaitility.await;
+
+import dev.bookmarks.registry.RingSigner;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.TestRingKeys;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -18,6 +27,9 @@ import org.springframework.test.context.ActiveProfiles;
  *
  * <p>Tests don't clean up: each uses users of its own ({@link #newUser}), so they don't see each
  * other's rows and can run in any order.
+ *
+ * <p>A ring is loaded before every test, although nothing here checks ownership: every write appends to the
+ * change log under the user's slot, which takes the ring's slot count (without one a write is a 503).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.server.port=0",
@@ -27,6 +39,7 @@ import org.springframework.test.context.ActiveProfiles;
         "bookmarks.shard.url=http://127.0.0.1:9",
         "bookmarks.shard.trust.enabled=false",
         "bookmarks.shard.ownership.enabled=false",
+        "bookmarks.registry.poll-interval=200ms",
         // The longest lease allowed: a key a test marks in progress (or a create still running)
         // stays so for the whole test, however slow the machine; lease expiry is tested on a MutableClock.
         "bookmarks.shard.idempotency.lease=10m"})
@@ -34,6 +47,8 @@ import org.springframework.test.context.ActiveProfiles;
 abstract class RunningShard implements ShardTest {
 
     private static final AtomicInteger USERS = new AtomicInteger();
+    /** The ring of every shard these tests start: they share one Redis ({@link SharedRedis}). */
+    private static final Ring RING = Ring.create(1024, List.of(Shard.active("s-test", "http://127.0.0.1:9", 1)));
 
     @LocalServerPort
     int port;
@@ -46,6 +61,21 @@ abstract class RunningShard implements ShardTest {
 
     @Autowired
     ApplicationContext context;
+
+    @Autowired
+    RingStore ringStore;
+
+    @Autowired
+    RingWatcher ringWatcher;
+
+    @BeforeEach
+    void ringLoaded() {
+        if (ringStore.readEpoch() == 0) {
+            // Another shard of the run may write it first; either way one ring is there.
+            ringStore.compareAndSet(0, RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> ringWatcher.current().isPresent());
+    }
 
     @Override
     public ShardClient client() {

@@ -1,0 +1,182 @@
+package dev.bookmarks.bookmarkservice.migration;
+
+import dev.bookmarks.ring.UserIds;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The source side of a slot migration: what a target shard reads from this one, all of it read-only. Only
+ * another shard's signature gets a request here ({@link InternalSignatureFilter}); the calls and their answers
+ * are in the package documentation. Parameters are bound as text and checked here, so that every bad one is a
+ * 400 naming it, as on the public API.
+ */
+@RestController
+@RequestMapping(path = "/internal/migration", produces = MediaType.APPLICATION_JSON_VALUE)
+final class MigrationController {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    /** An Idempotency-Key as stored: 1 to 255 printable ASCII characters. */
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
+
+    private final ChangeLog changes;
+    private final MigrationSource source;
+
+    MigrationController(ChangeLog changes, MigrationSource source) {
+        this.changes = changes;
+        this.source = source;
+    }
+
+    /** The change log's position: read it before copying, and catch up from it afterwards. */
+    record Position(long position) {
+    }
+
+    /**
+     * Entries after the requested seq, up to {@code position}; {@code next} is the {@code after} of the next
+     * call: the last entry's seq while there are more, else {@code position} (caught up).
+     */
+    record LogPage(long position, List<LogEntry> entries, long next) {
+    }
+
+    /** The current state of one row: present with its value, or absent. */
+    sealed interface State {
+    }
+
+    record BookmarkState(String userId, UUID bookmarkId, boolean present, MigratedBookmark bookmark)
+            implements State {
+    }
+
+    record IdempotencyRecordState(String userId, String idemKey, boolean present, MigratedIdempotencyRecord record)
+            implements State {
+    }
+
+    @GetMapping("/position")
+    Position position() {
+        return new Position(changes.position());
+    }
+
+    @GetMapping("/slots/{slots}/bookmarks")
+    MigrationSource.Page<MigratedBookmark> bookmarks(@PathVariable("slots") String slots,
+            @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "limit", required = false) String limit) {
+        int slotCount = changes.slotCount();
+        SlotSet set = slots(slots, slotCount);
+        int max = limit(limit);
+        try {
+            return source.bookmarks(set, slotCount, cursor(after), max);
+        } catch (MigrationSource.BadCursorException e) {
+            throw MigrationProblems.invalid("after", e.getMessage());
+        }
+    }
+
+    @GetMapping("/slots/{slots}/idempotency")
+    MigrationSource.Page<MigratedIdempotencyRecord> idempotencyRecords(@PathVariable("slots") String slots,
+            @RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "limit", required = false) String limit) {
+        int slotCount = changes.slotCount();
+        SlotSet set = slots(slots, slotCount);
+        int max = limit(limit);
+        try {
+            return source.idempotencyRecords(set, slotCount, cursor(after), max);
+        } catch (MigrationSource.BadCursorException e) {
+            throw MigrationProblems.invalid("after", e.getMessage());
+        }
+    }
+
+    @GetMapping("/log")
+    LogPage log(@RequestParam(name = "after", required = false) String after,
+            @RequestParam(name = "slots", required = false) String slots,
+            @RequestParam(name = "limit", required = false) String limit) {
+        long from = seq(after);
+        SlotSet set = slots(slots, changes.slotCount());
+        int max = limit(limit);
+        long position = changes.position();
+        if (from > position) {
+            throw MigrationProblems.invalid("after",
+                    "is beyond this shard's change log, whose position is " + position);
+        }
+        List<LogEntry> entries = changes.entries(from, position, set, max + 1);
+        // Read after the entries: a cleanup that deleted some before they were read has recorded it by now.
+        long deletedThrough = changes.deletedThrough();
+        if (from < deletedThrough) {
+            throw MigrationProblems.truncated(from, deletedThrough);
+        }
+        boolean more = entries.size() > max;
+        List<LogEntry> page = more ? List.copyOf(entries.subList(0, max)) : entries;
+        return new LogPage(position, page, more ? page.get(max - 1).seq() : position);
+    }
+
+    @GetMapping("/state")
+    State state(@RequestParam(name = "user", required = false) String user,
+            @RequestParam(name = "bookmark", required = false) String bookmark,
+            @RequestParam(name = "idemKey", required = false) String idemKey) {
+        if (!UserIds.isValid(user)) {
+            throw MigrationProblems.invalid("user", "must be a user id, " + UserIds.PATTERN);
+        }
+        if ((bookmark == null) == (idemKey == null)) {
+            throw MigrationProblems.invalid(bookmark == null ? "bookmark" : "idemKey",
+                    "name exactly one of bookmark (an id) and idemKey (an Idempotency-Key)");
+        }
+        if (bookmark != null) {
+            if (!UUID_TEXT.matcher(bookmark).matches()) {
+                throw MigrationProblems.invalid("bookmark", "must be a bookmark id, a UUID");
+            }
+            UUID id = UUID.fromString(bookmark);
+            return source.bookmark(user, id)
+                    .map(found -> new BookmarkState(user, id, true, found))
+                    .orElseGet(() -> new BookmarkState(user, id, false, null));
+        }
+        if (!IDEMPOTENCY_KEY.matcher(idemKey).matches()) {
+            throw MigrationProblems.invalid("idemKey", "must be 1 to 255 printable ASCII characters");
+        }
+        return source.idempotencyRecord(user, idemKey)
+                .map(found -> new IdempotencyRecordState(user, idemKey, true, found))
+                .orElseGet(() -> new IdempotencyRecordState(user, idemKey, false, null));
+    }
+
+    private static SlotSet slots(String text, int slotCount) {
+        try {
+            return SlotSet.parse(text, slotCount);
+        } catch (IllegalArgumentException e) {
+            throw MigrationProblems.invalid("slots", e.getMessage());
+        }
+    }
+
+    private static int limit(String text) {
+        if (text == null) {
+            return DEFAULT_LIMIT;
+        }
+        if (!text.matches("[0-9]{1,4}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > MAX_LIMIT) {
+            throw MigrationProblems.invalid("limit", "must be a whole number in [1, " + MAX_LIMIT + "]");
+        }
+        return Integer.parseInt(text);
+    }
+
+    private static SlotCursor cursor(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return SlotCursor.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw MigrationProblems.invalid("after", e.getMessage());
+        }
+    }
+
+    private static long seq(String text) {
+        if (text == null || !text.matches("[0-9]{1,18}")) {
+            throw MigrationProblems.invalid("after", "must be a log position, a whole number from 0 (the start)");
+        }
+        return Long.parseLong(text);
+    }
+}

@@ -1,0 +1,51 @@
+package dev.bookmarks.bookmarkservice.migration;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponseException;
+
+/**
+ * The RFC 9457 problems of the internal migration API, shaped like the public API's: a refusal that blames part
+ * of the request names it in {@code errors} ({@code [{"field", "detail"}]}).
+ */
+final class MigrationProblems {
+
+    private MigrationProblems() {
+    }
+
+    /** 400: a parameter breaks its rule. */
+    static ErrorResponseException invalid(String field, String detail) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field + ": " + detail);
+        body.setTitle("Invalid request");
+        body.setProperty("errors", List.of(Map.of("field", field, "detail", detail)));
+        return new ErrorResponseException(HttpStatus.BAD_REQUEST, body, null);
+    }
+
+    /**
+     * 410: entries after {@code after} were deleted by the log's retention (through {@code deletedThrough}), so
+     * the log can no longer bring a copy made from that position up to date.
+     */
+    static ErrorResponseException truncated(long after, long deletedThrough) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.GONE, "entries after " + after
+                + " were deleted by the change log's retention (through " + deletedThrough
+                + "); read the position and copy the slots again");
+        body.setTitle("Change log truncated");
+        body.setProperty("deletedThrough", deletedThrough);
+        body.setProperty("errors", List.of(Map.of("field", "after", "detail", "older than the log's retention")));
+        return new ErrorResponseException(HttpStatus.GONE, body, null);
+    }
+
+    /** 503 before the first ring: slots cannot be told or checked. */
+    static ErrorResponseException noRing(Duration retryAfter) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "this shard has not loaded the ring, so it cannot tell whose data it holds");
+        body.setTitle("No ring yet");
+        ErrorResponseException problem = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, body, null);
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter.toSeconds()));
+        return problem;
+    }
+}
