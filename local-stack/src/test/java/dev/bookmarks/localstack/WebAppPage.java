@@ -8,6 +8,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
@@ -178,13 +179,22 @@ final class WebAppPage {
         browser.waitAtMost(WAIT).until(ExpectedConditions.elementToBeClickable(By.cssSelector(css))).click();
     }
 
-    /** The app re-renders lists; an element found a moment ago may be gone: ask again, a bounded number of times. */
+    /**
+     * The app re-renders lists and the sign-in flow navigates; an element found a moment ago may be gone: ask again,
+     * a bounded number of times. Chromium reports such an element either as stale or, when the node was detached
+     * while its check ran, as "Node with given id does not belong to the document": both mean the same.
+     */
     private static <T> T retrying(java.util.function.Supplier<T> read) {
-        StaleElementReferenceException last = null;
+        WebDriverException last = null;
         for (int i = 0; i < 20; i++) {
             try {
                 return read.get();
             } catch (StaleElementReferenceException e) {
+                last = e;
+            } catch (WebDriverException e) {
+                if (e.getMessage() == null || !e.getMessage().contains("does not belong to the document")) {
+                    throw e;
+                }
                 last = e;
             }
         }
