@@ -44,14 +44,18 @@ public record ShardProperties(String id, URI url, String dataDir, @DefaultValue(
      * @param refreshWait how long a request routed by a newer epoch than this shard holds waits for the shard to
      *     read the ring from Redis before it is decided on the ring held, in [10ms, 5s]
      * @param noRingRetryAfter the {@code Retry-After} of the 503 answered before any ring is loaded, in [1s, 60s]
+     * @param frozenRetryAfter the {@code Retry-After} of the 503 answered to a write to a slot frozen for its
+     *     cutover, in [1s, 60s] (default 1s, the least the header can say: a cutover takes well under a second)
      */
     public record Ownership(@DefaultValue("true") boolean enabled, @DefaultValue("500ms") Duration refreshWait,
-            @DefaultValue("1s") Duration noRingRetryAfter) {
+            @DefaultValue("1s") Duration noRingRetryAfter, @DefaultValue("1s") Duration frozenRetryAfter) {
 
         public Ownership {
             Ranges.require("bookmarks.shard.ownership.refresh-wait", refreshWait, Duration.ofMillis(10),
                     Duration.ofSeconds(5));
             Ranges.require("bookmarks.shard.ownership.no-ring-retry-after", noRingRetryAfter, Duration.ofSeconds(1),
+                    Duration.ofSeconds(60));
+            Ranges.require("bookmarks.shard.ownership.frozen-retry-after", frozenRetryAfter, Duration.ofSeconds(1),
                     Duration.ofSeconds(60));
         }
     }

@@ -2,6 +2,8 @@ package dev.bookmarks.bookmarkservice.bookmarks;
 
 import dev.bookmarks.bookmarkservice.ShardProperties;
 import dev.bookmarks.bookmarkservice.migration.NoRingException;
+import dev.bookmarks.bookmarkservice.migration.WriteFencedException;
+import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.ring.InvalidUserIdException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -79,6 +81,27 @@ final class BookmarkExceptionHandler {
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header(HttpHeaders.RETRY_AFTER, Long.toString(shard.ownership().noRingRetryAfter().toSeconds()))
                 .body(body);
+    }
+
+    /**
+     * A write the fence refused where it commits ({@link WriteFencedException}): the ring changed after the
+     * ownership filter let it through. Answered as the filter would answer it now: 503 with the frozen slot's
+     * {@code Retry-After}, or 421 with the epoch.
+     */
+    @ExceptionHandler(WriteFencedException.class)
+    ResponseEntity<ProblemDetail> fenced(WriteFencedException e) {
+        HttpStatus status = e.frozen() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.MISDIRECTED_REQUEST;
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, e.getMessage());
+        body.setTitle(e.frozen() ? "Slot moving" : "Not this shard's user");
+        body.setProperty("epoch", e.epoch());
+        body.setProperty("shardId", shard.id());
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(status)
+                .header(GatewayHeaders.EPOCH, Long.toString(e.epoch()));
+        if (e.frozen()) {
+            answer = answer.header(HttpHeaders.RETRY_AFTER,
+                    Long.toString(shard.ownership().frozenRetryAfter().toSeconds()));
+        }
+        return answer.body(body);
     }
 
     /** 500 as a problem too, without internals; the log has the cause. */

@@ -215,7 +215,7 @@ final class IdempotencyRecords {
                 gone.add(record);
             }
         }
-        changes.idempotencyRecordsChanged(gone);
+        changes.idempotencyRecordsExpired(gone);
         return gone.size();
     }
 

@@ -1,7 +1,9 @@
 package dev.bookmarks.bookmarkservice.migration;
 
 import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.SlotHash;
+import dev.bookmarks.ring.SlotMigration;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -12,6 +14,11 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -37,6 +44,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>The slot is the one of the ring the shard holds: the slot count is fixed for a ring's life. Without a
  * ring no change can be logged, so none is made ({@link NoRingException}); the ownership filter refuses every
  * user request before the first ring anyway.
+ *
+ * <p><b>The write fence.</b> A user's change is allowed only if, at the ring this shard holds once the stripe
+ * is won, the shard owns the user's slot and the slot is not frozen for a cutover; otherwise
+ * {@link WriteFencedException} rolls the change back. The ownership filter decided the same when the request
+ * arrived, but a request can pass it just before the ring changes and commit just after. Checking under the
+ * stripe closes that gap: the ring a shard holds only moves forward, so a target that reads
+ * {@link #position()} once the shard holds the ring that froze a slot has every change to that slot that will
+ * ever commit here (a change that held a stripe first is waited for; one that wins a stripe later sees the
+ * freeze and is refused). This is MongoDB's migration critical section, with the stripes as its lock. The
+ * cleanup's deletion of expired Idempotency-Key records is no user's write and is not fenced: a record the
+ * target keeps after the source dropped it expires there too.
  */
 public final class ChangeLog {
 
@@ -53,44 +71,64 @@ public final class ChangeLog {
     private final JdbcClient jdbc;
     private final RingWatcher watcher;
     private final Clock clock;
+    private final String shardId;
+    private final boolean fenced;
     private final TransactionTemplate ownTransaction;
     /** Bound in the current transaction once it holds its stripe; unique per instance. */
     private final Object stripeHeld = new Object();
 
-    ChangeLog(JdbcClient jdbc, PlatformTransactionManager transactions, RingWatcher watcher, Clock clock) {
+    /**
+     * @param shardId this shard's id in the ring
+     * @param fenced whether users' changes are checked against the ring ({@code bookmarks.shard.ownership.enabled},
+     *     off only under the {@code test} profile, where a shard serves users whatever the ring says)
+     */
+    ChangeLog(JdbcClient jdbc, PlatformTransactionManager transactions, RingWatcher watcher, Clock clock,
+            String shardId, boolean fenced) {
         this.jdbc = jdbc;
         this.watcher = watcher;
         this.clock = clock;
+        this.shardId = shardId;
+        this.fenced = fenced;
         this.ownTransaction = new TransactionTemplate(transactions);
         this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         // Each statement must see every commit made before it: the position is read after the stripes were won.
         this.ownTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
     }
 
-    /** Records that the user's bookmark was created, replaced or deleted; call it in that change's transaction. */
+    /**
+     * Records that the user's bookmark was created, replaced or deleted; call it in that change's transaction.
+     *
+     * @throws WriteFencedException when the shard may not change the user's slot (see the write fence above)
+     */
     public void bookmarkChanged(String userId, UUID bookmarkId) {
         if (bookmarkId == null) {
             throw new IllegalArgumentException("a bookmark change names the bookmark");
         }
-        append(List.of(new Entry(userId, bookmarkId, null)));
+        append(List.of(new Entry(userId, bookmarkId, null)), true);
     }
 
-    /** Records that the user's record of this key was completed or deleted; call it in that change's transaction. */
+    /**
+     * Records that the user's record of this key was completed; call it in that change's transaction.
+     *
+     * @throws WriteFencedException when the shard may not change the user's slot (see the write fence above)
+     */
     public void idempotencyRecordChanged(String userId, String idemKey) {
-        idempotencyRecordsChanged(List.of(new KeyRecord(userId, idemKey)));
+        append(List.of(keyEntry(new KeyRecord(userId, idemKey))), true);
     }
 
-    /** {@link #idempotencyRecordChanged} for several records changed in one transaction (the cleanup's). */
-    public void idempotencyRecordsChanged(List<KeyRecord> records) {
-        for (KeyRecord record : records) {
-            if (record.idemKey() == null) {
-                throw new IllegalArgumentException("an Idempotency-Key record change names the key");
-            }
+    /** Records the cleanup's deletion of expired records, in its transaction; not fenced. */
+    public void idempotencyRecordsExpired(List<KeyRecord> records) {
+        append(records.stream().map(ChangeLog::keyEntry).toList(), false);
+    }
+
+    private static Entry keyEntry(KeyRecord record) {
+        if (record.idemKey() == null) {
+            throw new IllegalArgumentException("an Idempotency-Key record change names the key");
         }
-        append(records.stream().map(record -> new Entry(record.userId(), null, record.idemKey())).toList());
+        return new Entry(record.userId(), null, record.idemKey());
     }
 
-    private void append(List<Entry> entries) {
+    private void append(List<Entry> entries, boolean usersChange) {
         if (entries.isEmpty()) {
             return;
         }
@@ -104,11 +142,27 @@ public final class ChangeLog {
         for (Entry entry : entries) {
             int slot = SlotHash.slotOf(entry.userId(), slotCount);
             holdStripe(slot % STRIPES);
+            if (usersChange && fenced) {
+                requireWritable(slot);
+            }
             jdbc.sql("""
                             INSERT INTO change_log (slot, user_id, bookmark_id, idem_key, changed_at)
                             VALUES (:slot, :user, :bookmark, :key, :now)""")
                     .param("slot", slot).param("user", entry.userId()).param("bookmark", entry.bookmarkId())
                     .param("key", entry.idemKey()).param("now", now).update();
+        }
+    }
+
+    /** The write fence: read the ring only now that a stripe is held, never before. */
+    private void requireWritable(int slot) {
+        Ring ring = watcher.current().orElseThrow(NoRingException::new);
+        Optional<SlotMigration> migration = ring.migrationOf(slot);
+        String owner = ring.ownerOfSlot(slot).id();
+        if (!owner.equals(shardId)) {
+            throw WriteFencedException.movedTo(slot, ring.epoch(), owner);
+        }
+        if (migration.isPresent() && !migration.get().sourceAcceptsWrites()) {
+            throw WriteFencedException.frozen(slot, ring.epoch(), migration.get().target().id());
         }
     }
 
@@ -153,6 +207,37 @@ public final class ChangeLog {
             jdbc.sql("SELECT stripe FROM change_log_stripes ORDER BY stripe FOR UPDATE").query(Integer.class).list();
             return jdbc.sql("SELECT COALESCE(MAX(seq), 0) FROM change_log").query(Long.class).single();
         });
+    }
+
+    /**
+     * {@link #position()} as of a ring: once this shard holds a ring of epoch {@code epoch} or later (reading
+     * Redis again while it does not, for at most {@code wait}). Asked with the epoch that froze some slots, the
+     * answer is the last position those slots will ever reach here (see the write fence above).
+     *
+     * @return the position, or empty when the shard still holds an older ring after {@code wait}
+     */
+    OptionalLong positionAsOf(long epoch, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (heldEpoch() < epoch) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return OptionalLong.empty();
+            }
+            try {
+                watcher.refresh().get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return OptionalLong.empty();
+            } catch (ExecutionException | TimeoutException e) {
+                // Redis did not answer in time: the loop's deadline decides.
+            }
+        }
+        return OptionalLong.of(position());
+    }
+
+    /** The epoch of the ring this shard holds, 0 before the first. */
+    long heldEpoch() {
+        return watcher.current().map(Ring::epoch).orElse(0L);
     }
 
     /**

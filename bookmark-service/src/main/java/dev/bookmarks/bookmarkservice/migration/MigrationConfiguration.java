@@ -31,8 +31,9 @@ class MigrationConfiguration {
 
     @Bean
     ChangeLog changeLog(JdbcClient jdbc, PlatformTransactionManager transactions, RingWatcher watcher,
-            ObjectProvider<Clock> clocks) {
-        return new ChangeLog(jdbc, transactions, watcher, clocks.getIfUnique(Clock::systemUTC));
+            ObjectProvider<Clock> clocks, ShardProperties shard) {
+        return new ChangeLog(jdbc, transactions, watcher, clocks.getIfUnique(Clock::systemUTC), shard.id(),
+                shard.ownership().enabled());
     }
 
     @Bean

@@ -1,7 +1,9 @@
 package dev.bookmarks.bookmarkservice.migration;
 
 import dev.bookmarks.ring.UserIds;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.http.MediaType;
@@ -37,8 +39,14 @@ final class MigrationController {
         this.source = source;
     }
 
+    /**
+     * How long a position asked for as of an epoch waits for the shard to hold that epoch: a shard learns of a
+     * new ring at once from Redis's change channel, or within its poll interval.
+     */
+    static final Duration EPOCH_WAIT = Duration.ofSeconds(5);
+
     /** The change log's position: read it before copying, and catch up from it afterwards. */
-    record Position(long position) {
+    record Position(long position, long epoch) {
     }
 
     /**
@@ -60,9 +68,27 @@ final class MigrationController {
             implements State {
     }
 
+    /**
+     * The position; with {@code epoch}, once this shard holds that epoch or a later one (a target asks so with
+     * the epoch that froze its slots, for the last position they reach here), else 503. {@code epoch} in the
+     * answer: the position was read while this shard held that epoch or a later one.
+     */
     @GetMapping("/position")
-    Position position() {
-        return new Position(changes.position());
+    Position position(@RequestParam(name = "epoch", required = false) String epoch) {
+        if (epoch == null) {
+            long held = changes.heldEpoch();
+            return new Position(changes.position(), held);
+        }
+        if (!epoch.matches("[0-9]{1,18}")) {
+            throw MigrationProblems.invalid("epoch", "must be a ring epoch, a whole number");
+        }
+        long wanted = Long.parseLong(epoch);
+        long held = changes.heldEpoch();
+        OptionalLong position = changes.positionAsOf(wanted, EPOCH_WAIT);
+        if (position.isEmpty()) {
+            throw MigrationProblems.epochNotHeld(wanted, changes.heldEpoch());
+        }
+        return new Position(position.getAsLong(), Math.max(held, wanted));
     }
 
     @GetMapping("/slots/{slots}/bookmarks")

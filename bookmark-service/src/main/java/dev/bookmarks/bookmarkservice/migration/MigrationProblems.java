@@ -48,4 +48,18 @@ final class MigrationProblems {
         problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter.toSeconds()));
         return problem;
     }
+
+    /**
+     * 503: the caller asked for the position as of an epoch this shard does not hold yet, and it did not read it
+     * from Redis in time. Retry: the shard polls Redis and is told of every change.
+     */
+    static ErrorResponseException epochNotHeld(long wanted, long held) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, "this shard holds epoch "
+                + held + ", older than the epoch " + wanted + " asked for; it reads Redis again, retry in a moment");
+        body.setTitle("Epoch not held yet");
+        body.setProperty("epoch", held);
+        ErrorResponseException problem = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, body, null);
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+        return problem;
+    }
 }

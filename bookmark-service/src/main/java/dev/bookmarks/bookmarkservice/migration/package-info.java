@@ -38,7 +38,10 @@
  * <table>
  *   <caption>Calls</caption>
  *   <tr><th>call</th><th>answer</th></tr>
- *   <tr><td>{@code /position}</td><td>{@code {"position":1234}}</td></tr>
+ *   <tr><td>{@code /position?epoch=}</td><td>{@code {"position":1234,"epoch":17}}; with {@code epoch}, read
+ *       once this shard holds that epoch or a later one (503 if it does not within 5 s): asked with the epoch
+ *       that froze some slots, it is the last position those slots reach here (the write fence,
+ *       {@code ChangeLog})</td></tr>
  *   <tr><td>{@code /slots/{set}/bookmarks?after=&limit=}</td>
  *       <td>{@code {"items":[{"id","userId","url","title","notes","tags":[..],"createdAt","updatedAt"}],
  *       "next":"alice:1764676800123456:0193..."}}, in (user id, newest first) order</td></tr>

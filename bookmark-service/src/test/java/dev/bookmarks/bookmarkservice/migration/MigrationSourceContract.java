@@ -282,7 +282,7 @@ abstract class MigrationSourceContract extends ShardIntegrationBase {
         String user = usersInOneSlot("no-ring", 1).get(0);
         // A watcher that was never started holds no ring, as a shard does until its first read of Redis.
         ChangeLog withoutRing = new ChangeLog(jdbc, transactions, new RingWatcher(store, Duration.ofSeconds(1),
-                Clock.systemUTC()), Clock.systemUTC());
+                Clock.systemUTC()), Clock.systemUTC(), SHARD_ID, true);
         UUID id = UUID.randomUUID();
 
         assertThatThrownBy(() -> new TransactionTemplate(transactions).executeWithoutResult(
@@ -296,7 +296,7 @@ abstract class MigrationSourceContract extends ShardIntegrationBase {
         String user = usersInOneSlot("retention", 1).get(0);
         int slot = slotOf(user);
         ChangeLog longAgo = new ChangeLog(jdbc, transactions, watcher,
-                new MutableClock(Instant.parse("2001-02-03T04:05:06Z")));
+                new MutableClock(Instant.parse("2001-02-03T04:05:06Z")), SHARD_ID, true);
         long before = changes.position();
         UUID old1 = UUID.randomUUID();
         UUID old2 = UUID.randomUUID();
