@@ -67,6 +67,11 @@ public final class RedisKeys {
         return heartbeatPrefix + shardId;
     }
 
+    /** Where {@code target} reports its copy of the slots that move to it from {@code source}. */
+    public String importReport(String target, String source) {
+        return prefix + ":migration:import:" + target + ":" + source;
+    }
+
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -2,7 +2,11 @@ package dev.bookmarks.bookmarkservice.migration;
 
 import dev.bookmarks.ring.UserIds;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -51,9 +55,12 @@ final class MigrationController {
 
     /**
      * Entries after the requested seq, up to {@code position}; {@code next} is the {@code after} of the next
-     * call: the last entry's seq while there are more, else {@code position} (caught up).
+     * call: the last entry's seq while there are more, else {@code position} (caught up). {@code bookmarks} and
+     * {@code records} are the current states, read after the entries, of the rows the entries name, each once:
+     * what a target stores to replay the page, in one round trip.
      */
-    record LogPage(long position, List<LogEntry> entries, long next) {
+    record LogPage(long position, List<LogEntry> entries, long next, List<BookmarkState> bookmarks,
+            List<IdempotencyRecordState> records) {
     }
 
     /** The current state of one row: present with its value, or absent. */
@@ -119,6 +126,25 @@ final class MigrationController {
         }
     }
 
+    /**
+     * The digest of the slots ({@link SlotDigest}); Idempotency-Key records stored before {@code recordsSince}
+     * (milliseconds since the epoch, default 0) are left out.
+     */
+    @GetMapping("/slots/{slots}/digest")
+    SlotDigest digest(@PathVariable("slots") String slots,
+            @RequestParam(name = "recordsSince", required = false) String recordsSince) {
+        int slotCount = changes.slotCount();
+        SlotSet set = slots(slots, slotCount);
+        Instant since = Instant.EPOCH;
+        if (recordsSince != null) {
+            if (!recordsSince.matches("[0-9]{1,15}")) {
+                throw MigrationProblems.invalid("recordsSince", "must be milliseconds since the epoch, from 0");
+            }
+            since = Instant.ofEpochMilli(Long.parseLong(recordsSince));
+        }
+        return source.digest(set, slotCount, since);
+    }
+
     @GetMapping("/log")
     LogPage log(@RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "slots", required = false) String slots,
@@ -139,7 +165,30 @@ final class MigrationController {
         }
         boolean more = entries.size() > max;
         List<LogEntry> page = more ? List.copyOf(entries.subList(0, max)) : entries;
-        return new LogPage(position, page, more ? page.get(max - 1).seq() : position);
+        Map<String, LogEntry> rows = new LinkedHashMap<>();
+        page.forEach(entry -> rows.put(entry.userId() + "\u0000" + (entry.bookmarkId() != null
+                ? "b" + entry.bookmarkId() : "k" + entry.idemKey()), entry));
+        List<BookmarkState> bookmarks = new ArrayList<>();
+        List<IdempotencyRecordState> records = new ArrayList<>();
+        for (LogEntry entry : rows.values()) {
+            if (entry.bookmarkId() != null) {
+                bookmarks.add(bookmarkState(entry.userId(), entry.bookmarkId()));
+            } else {
+                records.add(recordState(entry.userId(), entry.idemKey()));
+            }
+        }
+        return new LogPage(position, page, more ? page.get(max - 1).seq() : position, bookmarks, records);
+    }
+
+    private BookmarkState bookmarkState(String user, UUID id) {
+        return source.bookmark(user, id).map(found -> new BookmarkState(user, id, true, found))
+                .orElseGet(() -> new BookmarkState(user, id, false, null));
+    }
+
+    private IdempotencyRecordState recordState(String user, String idemKey) {
+        return source.idempotencyRecord(user, idemKey)
+                .map(found -> new IdempotencyRecordState(user, idemKey, true, found))
+                .orElseGet(() -> new IdempotencyRecordState(user, idemKey, false, null));
     }
 
     @GetMapping("/state")
@@ -157,17 +206,12 @@ final class MigrationController {
             if (!UUID_TEXT.matcher(bookmark).matches()) {
                 throw MigrationProblems.invalid("bookmark", "must be a bookmark id, a UUID");
             }
-            UUID id = UUID.fromString(bookmark);
-            return source.bookmark(user, id)
-                    .map(found -> new BookmarkState(user, id, true, found))
-                    .orElseGet(() -> new BookmarkState(user, id, false, null));
+            return bookmarkState(user, UUID.fromString(bookmark));
         }
         if (!IDEMPOTENCY_KEY.matcher(idemKey).matches()) {
             throw MigrationProblems.invalid("idemKey", "must be 1 to 255 printable ASCII characters");
         }
-        return source.idempotencyRecord(user, idemKey)
-                .map(found -> new IdempotencyRecordState(user, idemKey, true, found))
-                .orElseGet(() -> new IdempotencyRecordState(user, idemKey, false, null));
+        return recordState(user, idemKey);
     }
 
     private static SlotSet slots(String text, int slotCount) {

@@ -97,6 +97,27 @@ final class MigrationSource {
                 record -> new SlotCursor(record.userId(), record.idemKey()));
     }
 
+    /**
+     * The digest of what this shard holds of {@code slots} ({@link SlotDigest}), read page by page: meaningful
+     * when the slots do not change meanwhile, as on a source once they are frozen and on a target before cutover.
+     */
+    SlotDigest digest(SlotSet slots, int slotCount, Instant recordsSince) {
+        SlotDigest.Builder digest = new SlotDigest.Builder(slots, recordsSince);
+        SlotCursor after = null;
+        do {
+            Page<MigratedBookmark> page = bookmarks(slots, slotCount, after, MigrationController.MAX_LIMIT);
+            page.items().forEach(digest::add);
+            after = page.next() == null ? null : SlotCursor.parse(page.next());
+        } while (after != null);
+        do {
+            Page<MigratedIdempotencyRecord> page =
+                    idempotencyRecords(slots, slotCount, after, MigrationController.MAX_LIMIT);
+            page.items().forEach(digest::add);
+            after = page.next() == null ? null : SlotCursor.parse(page.next());
+        } while (after != null);
+        return digest.build();
+    }
+
     /** The user's bookmark with this id and its tags, if there is one, read in one statement. */
     Optional<MigratedBookmark> bookmark(String userId, UUID id) {
         List<TaggedRow> rows = jdbc.sql("SELECT b.id, b.user_id, b.url, b.title, b.notes, b.created_at,"

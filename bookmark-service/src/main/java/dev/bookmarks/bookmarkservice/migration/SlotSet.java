@@ -58,6 +58,28 @@ final class SlotSet {
         return new SlotSet(List.copyOf(merged));
     }
 
+    /** The set of these slots, each in [0, {@code slotCount}), in any order; at least one. */
+    static SlotSet of(int[] slots, int slotCount) {
+        if (slots.length == 0) {
+            throw new IllegalArgumentException("name at least one slot");
+        }
+        int[] sorted = slots.clone();
+        java.util.Arrays.sort(sorted);
+        List<int[]> merged = new ArrayList<>();
+        for (int slot : sorted) {
+            if (slot < 0 || slot >= slotCount) {
+                throw new IllegalArgumentException("slot " + slot + " is out of range: [0, " + (slotCount - 1) + "]");
+            }
+            int[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+            if (last != null && slot <= last[1] + 1) {
+                last[1] = Math.max(last[1], slot);
+            } else {
+                merged.add(new int[] {slot, slot});
+            }
+        }
+        return new SlotSet(List.copyOf(merged));
+    }
+
     private static int slot(String digits, int slotCount) {
         // Digits only: no sign, no spaces, no leading '+', and short enough to be an int.
         if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -100,6 +122,16 @@ final class SlotSet {
             parameters.put("slotHigh" + i, ranges.get(i)[1]);
         }
         return parameters;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SlotSet other && toString().equals(other.toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
     }
 
     @Override

@@ -50,8 +50,14 @@
  *       "next":"alice:k-1"}}, completed records only, in (user id, key) order</td></tr>
  *   <tr><td>{@code /log?after=<seq>&slots=<set>&limit=}</td>
  *       <td>{@code {"position":1300,"entries":[{"seq","slot","userId","bookmarkId","idemKey","changedAt"}],
- *       "next":1300}}: entries after {@code after} up to {@code position}, in seq order; {@code next} is the
- *       next call's {@code after}, equal to {@code position} once caught up</td></tr>
+ *       "next":1300,"bookmarks":[<state>],"records":[<state>]}}: entries after {@code after} up to
+ *       {@code position}, in seq order; {@code next} is the next call's {@code after}, equal to {@code position}
+ *       once caught up; {@code bookmarks} and {@code records} hold the current state (as {@code /state} answers
+ *       it) of each row the entries name, read after them, so a page is replayed in one round trip</td></tr>
+ *   <tr><td>{@code /slots/{set}/digest?recordsSince=<ms>}</td>
+ *       <td>{@code {"slots","recordsSince","users","bookmarks","records","checksum","perUser":[{"userId",
+ *       "bookmarks","records","checksum"}]}}: counts and checksums of what this shard holds of the slots
+ *       ({@code SlotDigest}), compared with the target's before anything is deleted</td></tr>
  *   <tr><td>{@code /state?user=&bookmark=<id>}</td>
  *       <td>{@code {"userId","bookmarkId","present":true,"bookmark":{..}}}, or {@code "present":false,
  *       "bookmark":null}</td></tr>
@@ -80,20 +86,41 @@
  * other. The window is the gateways' ({@code bookmarks.shard.trust.window}), every secret of a rotation is
  * accepted, and each nonce once.
  *
- * <h2>What the next step must add</h2>
+ * <h2>The write fence</h2>
+ *
+ * <p>A user's write commits only if, at the ring the shard holds once it has won its change-log stripe, the
+ * shard owns the user's slot and the slot is not frozen ({@code ChangeLog}, {@link
+ * dev.bookmarks.bookmarkservice.migration.WriteFencedException}): 503 with {@code Retry-After} for a frozen slot,
+ * 421 with the epoch for a slot another shard owns. The ownership filter answers the same when a request arrives;
+ * the fence catches a request that passed the filter just before the ring changed. So the position read once the
+ * source holds the freezing epoch ({@code /position?epoch=}) is the last any frozen slot reaches.
+ *
+ * <h2>The target side</h2>
+ *
+ * <p>{@link dev.bookmarks.bookmarkservice.migration.ImportRunner} watches the ring. For each source with slots
+ * migrating to this shard it runs a {@code SlotCopy}: the position, every row of the slots (upserts: ids and
+ * times as the source has them), then the log from that position in rounds, each up to the source's position as
+ * the round starts, one round trip per page (a log page carries the current state of the rows it names), all of
+ * it throttled ({@code copy-rows-per-second}, Resilience4j's rate limiter). Once every slot of the source is
+ * frozen it drains the log, unthrottled, to the position as of the freezing epoch, and compares the source's
+ * {@code SlotDigest} with its own. It reports every step in Redis ({@code ImportReports}: phase, position, lag,
+ * rows, the epoch it was made at); the registry's driver freezes on a small lag and cuts over on
+ * {@code VERIFIED}. A copy whose source's log no longer reaches back (410) starts over.
+ *
+ * <p>{@link dev.bookmarks.bookmarkservice.migration.OrphanSweeper} deletes, after a grace period, the rows of
+ * slots the ring neither gives to this shard nor migrates to it: the source's after a cutover, the target's after
+ * an abort.
+ *
+ * <h2>Not built yet</h2>
  *
  * <ul>
- *   <li><b>Pin the position.</b> The retention cleanup deletes by age alone. While a migration of some slots is
- *       in progress, the source must keep every entry of those slots after the position the target last
- *       reached: the target reports its position (or the source records it when it serves the log), and the
- *       cleanup deletes no entry above the lowest pinned position, until the migration is cut over or aborted.
- *       Until then a copy and its catch-up must finish within the retention, and a 410 says when one did not.</li>
- *   <li><b>Authorise by the ring.</b> Any holder of the internal secret may read any slot today. The source
- *       should serve a caller only the slots the ring's migrations ({@code SlotMigration}) move to it.</li>
- *   <li><b>The target side</b>: the copy and upserts, the catch-up loop, signing with
- *       {@code InternalRequestSigner}; then the freeze, in which the source refuses writes to the frozen slots and
- *       the target drains the log up to a position read after the freeze (the position waits for writes still
- *       committing), the cutover, and the deletion of the moved rows on the source.</li>
+ *   <li><b>The registry's driver</b> that plans batches, writes the ring's steps, waits on the reports and keeps
+ *       its own state in Redis; until it exists, only a ring written by hand moves slots.</li>
+ *   <li><b>Pin the position.</b> The retention cleanup deletes by age alone; a copy that falls further behind
+ *       than the retention (24 h) is told so (410) and copies again. Pinning the position of a copy in progress
+ *       would spare it that.</li>
+ *   <li><b>Authorise by the ring.</b> Any holder of the internal secret may read any slot. The source should
+ *       serve a caller only the slots the ring's migrations move to it.</li>
  * </ul>
  */
 package dev.bookmarks.bookmarkservice.migration;

@@ -2,21 +2,15 @@ package dev.bookmarks.bookmarkservice.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.bookmarkservice.ActingGateway;
 import dev.bookmarks.bookmarkservice.ShardIntegrationBase;
 import dev.bookmarks.protocol.GatewayHeaders;
-import dev.bookmarks.registry.RingSigner;
-import dev.bookmarks.registry.RingStore.WriteResult;
-import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.SlotHash;
-import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -62,11 +55,13 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
     ChangeLog changes;
 
     InternalClient target;
+    RingSteps ring;
 
     @BeforeEach
     void ring() {
         publishFirstRing(FIRST);
         target = new InternalClient(port, SECRET, TARGET.id(), SHARD_ID);
+        ring = new RingSteps(store, watcher, SELF, TARGET);
     }
 
     @Test
@@ -74,9 +69,8 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
         String user = movableUser("frozen");
         int slot = slotOf(user);
         String kept = create(gateway(), user, "https://example.com/kept");
-        Ring frozen = publish(ring -> ring.startMigration(ring.plan(List.of(SELF, TARGET)), new int[] {slot}))
-                .freeze(new int[] {slot});
-        publish(ring -> frozen);
+        ring.startMigration(slot);
+        Ring frozen = ring.freeze(slot);
         ActingGateway gateway = gateway();
         long entries = entriesOf(user);
 
@@ -108,7 +102,7 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
     void aWriteAlreadyPastTheFilterWhenItsSlotFreezesIsRefusedWhereItCommits() throws Exception {
         String user = movableUser("in-flight");
         int slot = slotOf(user);
-        publish(ring -> ring.startMigration(ring.plan(List.of(SELF, TARGET)), new int[] {slot}));
+        ring.startMigration(slot);
         UUID id = UUID.randomUUID();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch frozen = new CountDownLatch(1);
@@ -120,7 +114,7 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
                     changes.bookmarkChanged(user, id);
                 }));
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        Ring freezing = publish(ring -> ring.freeze(new int[] {slot}));
+        Ring freezing = ring.freeze(slot);
         frozen.countDown();
 
         assertThat(writer).failsWithin(Duration.ofSeconds(10)).withThrowableThat()
@@ -136,7 +130,7 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
             throws Exception {
         String user = movableUser("final");
         int slot = slotOf(user);
-        publish(ring -> ring.startMigration(ring.plan(List.of(SELF, TARGET)), new int[] {slot}));
+        ring.startMigration(slot);
         UUID before = UUID.randomUUID();
         CountDownLatch appended = new CountDownLatch(1);
         CountDownLatch commit = new CountDownLatch(1);
@@ -147,7 +141,7 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
                     awaitLatch(commit);
                 }));
         assertThat(appended.await(10, TimeUnit.SECONDS)).isTrue();
-        Ring freezing = publish(ring -> ring.freeze(new int[] {slot}));
+        Ring freezing = ring.freeze(slot);
 
         CompletableFuture<HttpResponse<String>> position = CompletableFuture.supplyAsync(
                 () -> target.get("/internal/migration/position?epoch=" + freezing.epoch()));
@@ -192,9 +186,9 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
         String user = movableUser("cutover");
         int slot = slotOf(user);
         ActingGateway stale = gateway();
-        publish(ring -> ring.startMigration(ring.plan(List.of(SELF, TARGET)), new int[] {slot}));
-        publish(ring -> ring.freeze(new int[] {slot}));
-        Ring cut = publish(ring -> ring.cutover(new int[] {slot}));
+        ring.startMigration(slot);
+        ring.freeze(slot);
+        Ring cut = ring.cutover(slot);
 
         HttpResponse<String> write = stale.send("POST", "/api/users/" + user + "/bookmarks", user,
                 "{\"url\":\"https://example.com/stale\"}");
@@ -213,11 +207,11 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
     void anAbortGivesTheSlotItsWritesBackOnTheSource() {
         String user = movableUser("abort");
         int slot = slotOf(user);
-        publish(ring -> ring.startMigration(ring.plan(List.of(SELF, TARGET)), new int[] {slot}));
-        publish(ring -> ring.freeze(new int[] {slot}));
+        ring.startMigration(slot);
+        ring.freeze(slot);
         HttpResponse<String> whileFrozen = gateway().send("POST", "/api/users/" + user + "/bookmarks", user,
                 "{\"url\":\"https://example.com/frozen\"}");
-        publish(ring -> ring.abort(new int[] {slot}));
+        ring.abort(slot);
 
         HttpResponse<String> afterAbort = gateway().send("POST", "/api/users/" + user + "/bookmarks", user,
                 "{\"url\":\"https://example.com/after-abort\"}");
@@ -230,7 +224,7 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
     void whileASlotCopiesItsSourceTakesWritesAsBefore() {
         String user = movableUser("copying");
         int slot = slotOf(user);
-        publish(ring -> ring.startMigration(ring.plan(List.of(SELF, TARGET)), new int[] {slot}));
+        ring.startMigration(slot);
 
         String id = create(gateway(), user, "https://example.com/copying");
         HttpResponse<String> put = gateway().send("PUT", "/api/users/" + user + "/bookmarks/" + id, user,
@@ -247,32 +241,9 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
         return new ActingGateway(port, SECRET, SHARD_ID, watcher.current().orElseThrow().epoch());
     }
 
-    /**
-     * Writes {@code change} of the stored ring as the next epoch, as the registry does, and waits until the shard
-     * holds it.
-     */
-    private Ring publish(UnaryOperator<Ring> change) {
-        Ring now = store.read().orElseThrow();
-        Ring next = change.apply(now);
-        assertThat(store.compareAndSet(now.epoch(), next, RingSigner.parse(TestRingKeys.PRIVATE_KEY)))
-                .isInstanceOf(WriteResult.Written.class);
-        await().atMost(Duration.ofSeconds(30)).until(() -> watcher.current().orElseThrow().epoch() >= next.epoch());
-        return next;
-    }
-
     /** A user of a slot that moving to {@code s-2} would move, not migrating now and used by no other test. */
     private String movableUser(String hint) {
-        Ring now = store.read().orElseThrow();
-        MovePlan plan = now.plan(List.of(SELF, TARGET));
-        for (int i = 0; i < 100_000; i++) {
-            String user = hint + "-" + i;
-            int slot = slotOf(user);
-            if (plan.moveOf(slot).isPresent() && now.migrationOf(slot).isEmpty()
-                    && USED.computeIfAbsent(getClass(), c -> new HashSet<>()).add(slot)) {
-                return user;
-            }
-        }
-        throw new IllegalStateException("no movable slot left for " + hint);
+        return ring.movableUser(hint, USED.computeIfAbsent(getClass(), c -> ConcurrentHashMap.newKeySet()));
     }
 
     private String create(ActingGateway gateway, String user, String url) {
