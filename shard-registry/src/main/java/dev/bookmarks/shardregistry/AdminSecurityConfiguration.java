@@ -57,7 +57,8 @@ class AdminSecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(EndpointRequest.to(HealthEndpoint.class)).permitAll()
                         .requestMatchers(EndpointRequest.to(PrometheusScrapeEndpoint.class)).hasAnyRole("ADMIN", "VIEWER")
-                        .requestMatchers(HttpMethod.GET, "/actuator/ring", "/actuator/route/**").hasAnyRole("ADMIN", "VIEWER")
+                        .requestMatchers(HttpMethod.GET, "/actuator/ring", "/actuator/route/**", "/actuator/migrations")
+                        .hasAnyRole("ADMIN", "VIEWER")
                         // The ring console reads; changing the ring stays an ADMIN's, through the endpoints. The
                         // console has no other method: refused here, for an ADMIN too, before any handler sees it.
                         .requestMatchers(HttpMethod.GET, RingConsoleConfiguration.PAGE, RingConsoleConfiguration.PATHS)

@@ -11,6 +11,7 @@ import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.RingFormatException;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
+import dev.bookmarks.shardregistry.migration.ReshardingStore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +34,8 @@ import org.springframework.web.ErrorResponseException;
  * Changes the ring: every change reads the ring, computes the next one and writes it by
  * compare-and-set on the epoch it read, so of two concurrent changes exactly one lands and the
  * other is refused with 409 (or, when the caller gave no {@code expectedEpoch}, recomputed on the
- * newer ring). Until online migration exists, a change that moves slots is refused with a 409 that
- * says how many slots it moves, from which shard to which: moved slots would leave their users'
+ * newer ring). A change that moves slots belongs to online resharding ({@code /actuator/migrations});
+ * here it is refused with a 409 that says how many slots it moves, from which shard to which: moved slots would leave their users'
  * bookmarks on the old owner, where those users no longer look. It is applied only when the request
  * agrees to discard that data and names the exact number of slots the change moves on the ring it
  * is applied to, so that an agreement read from one plan never applies a different one. A change is
@@ -53,10 +54,13 @@ final class RingAdministration {
     private final RingWatcher watcher;
     private final RingSigner signer;
 
-    RingAdministration(RingStore store, RingWatcher watcher, RingSigner signer) {
+    private final ReshardingStore reshardings;
+
+    RingAdministration(RingStore store, RingWatcher watcher, RingSigner signer, ReshardingStore reshardings) {
         this.store = store;
         this.watcher = watcher;
         this.signer = signer;
+        this.reshardings = reshardings;
     }
 
     /** The result of an accepted change. */
@@ -169,6 +173,12 @@ final class RingAdministration {
                 throw conflict(expectedEpoch, current.epoch());
             }
             List<Shard> shards = edit.apply(current);
+            if (reshardings.running()) {
+                // The driver plans towards the directory it was given: a change made meanwhile would be undone.
+                throw Problems.of(HttpStatus.CONFLICT, "Resharding running",
+                        "a resharding is changing the shards (GET /actuator/migrations): let it finish, or abort it"
+                                + " (POST /actuator/migrations {\"action\": \"abort\"}), before changing them here");
+            }
             if (current.isMigrating()) {
                 // A rebalance would hand migrating slots over without their data (Ring.rebalance refuses it).
                 throw Problems.of(HttpStatus.CONFLICT, "Slots are migrating",
@@ -240,9 +250,11 @@ final class RingAdministration {
         return withPlan(Problems.of(HttpStatus.CONFLICT, "Change moves slots", "this change would move " + moved
                 + " of " + current.slotCount() + " slots to other shards, computed on ring epoch " + current.epoch()
                 + " (movedSlots, and per pair of shards, moves). Their bookmarks would stay on their old owners,"
-                + " where their users no longer look: lost to those users. Online migration, which moves slots"
-                + " with their bookmarks, is the lossless way, but it is not available yet. To apply the change"
-                + " anyway and discard those bookmarks, repeat it with " + consent(moved, current, inQuery) + "."),
+                + " where their users no longer look: lost to those users. Online resharding moves slots with"
+                + " their bookmarks, the lossless way: POST /actuator/migrations/{shardId} with the same url, weight"
+                + " or \"drain\": true answers its plan, and with \"start\": true runs it. To apply the change"
+                + " here anyway and discard those bookmarks, repeat it with " + consent(moved, current, inQuery)
+                + "."),
                 current, plan);
     }
 

@@ -74,8 +74,8 @@ final class ShardsEndpoint {
                     + " users. A change that moves slots is now refused with a 409 that says how many it moves"
                     + " (movedSlots, moves, epoch); to apply it anyway and discard their bookmarks, repeat it with"
                     + " \"discardMovedData\": true and \"confirmMovedSlots\": movedSlots (query parameters"
-                    + " discardMovedData=true&confirmMovedSlots= on DELETE). Online migration, the lossless way,"
-                    + " is not available yet.");
+                    + " discardMovedData=true&confirmMovedSlots= on DELETE). Online resharding"
+                    + " (/actuator/migrations) moves slots with their bookmarks, the lossless way.");
         }
     }
 

@@ -245,7 +245,7 @@ class ShardRegistryIT {
         assertThat(problem.get("detail").asString())
                 .contains("would move " + movedSlots + " of 16384 slots")
                 .contains("would stay on their old owners").contains("lost to those users")
-                .contains("Online migration").contains("not available yet")
+                .contains("Online resharding").contains("/actuator/migrations/{shardId}")
                 .contains("\"discardMovedData\": true").contains("\"confirmMovedSlots\": " + movedSlots)
                 .doesNotContain("force");
         assertThat(admin.epoch()).isEqualTo(epoch);
@@ -368,7 +368,7 @@ class ShardRegistryIT {
             assertThat(reply.json().get("detail").asString()).contains("\"force\" was removed")
                     .contains("lost to their users").contains("\"discardMovedData\": true")
                     .contains("\"confirmMovedSlots\": movedSlots").contains("discardMovedData=true&confirmMovedSlots=")
-                    .contains("not available yet");
+                    .contains("/actuator/migrations");
         }
         assertThat(admin.epoch()).isEqualTo(epoch);
         assertThat(admin.get("/actuator/ring").json().toString()).doesNotContain("s-forced");

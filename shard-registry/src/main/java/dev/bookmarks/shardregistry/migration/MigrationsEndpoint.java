@@ -1,0 +1,214 @@
+package dev.bookmarks.shardregistry.migration;
+
+import dev.bookmarks.registry.ImportReports;
+import dev.bookmarks.registry.ImportReports.ImportReport;
+import dev.bookmarks.registry.Problems;
+import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.ring.MovePlan;
+import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
+import dev.bookmarks.ring.ShardState;
+import dev.bookmarks.ring.SlotMigration;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.http.HttpStatus;
+
+/**
+ * {@code /actuator/migrations}: online resharding, for operators. {@code GET} shows the resharding (what was
+ * asked, whether it may go on, how far it went, the batch in flight and its target's report, the write pauses);
+ * {@code POST /actuator/migrations/{shardId}} with {@code url} (a new shard), {@code weight} or
+ * {@code "drain": true} answers the plan (slots that move, from which shard to which, batches) and, with
+ * {@code "start": true}, starts it; {@code POST /actuator/migrations} with {@code "action"} {@code pause},
+ * {@code resume} or {@code abort} steers it. Reading needs a VIEWER, the rest an ADMIN.
+ */
+@Endpoint(id = "migrations")
+final class MigrationsEndpoint {
+
+    private final RingStore ring;
+    private final ReshardingStore state;
+    private final ImportReports reports;
+    private final ReshardingProperties defaults;
+    private final Clock clock;
+
+    MigrationsEndpoint(RingStore ring, ReshardingStore state, ImportReports reports, ReshardingProperties defaults,
+            Clock clock) {
+        this.ring = ring;
+        this.state = state;
+        this.reports = reports;
+        this.defaults = defaults;
+        this.clock = clock;
+    }
+
+    @ReadOperation
+    Map<String, Object> view() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        Optional<Ring> now = ring.read();
+        body.put("epoch", now.map(Ring::epoch).orElse(0L));
+        body.put("resharding", state.plan().orElse(null));
+        body.put("control", state.plan().isPresent() ? state.control().name() : null);
+        Optional<Resharding.Progress> progress = state.progress();
+        body.put("progress", progress.orElse(null));
+        body.put("pauses", progress.map(p -> pauses(p.pausesMillis())).orElse(null));
+        now.filter(Ring::isMigrating).ifPresentOrElse(r -> body.put("inFlight", inFlight(r)),
+                () -> body.put("inFlight", null));
+        if (now.isPresent() && state.plan().isPresent() && !now.get().isMigrating()
+                && progress.map(p -> !p.finished()).orElse(false)) {
+            body.put("remainingSlots", now.get().plan(state.plan().get().shards()).moveCount());
+        }
+        return body;
+    }
+
+    /**
+     * The plan of a change to one shard, and with {@code start} the resharding that carries it out.
+     *
+     * @param url the address of a shard to add (or a new address: that moves no slot)
+     * @param weight the shard's new weight
+     * @param drain true to move every slot off the shard; it may leave the directory once it owns none
+     * @param start false (the default) to see the plan only
+     */
+    @WriteOperation
+    WebEndpointResponse<Map<String, Object>> change(@Selector String shardId, @Nullable String url,
+            @Nullable Integer weight, @Nullable Boolean drain, @Nullable Boolean start, @Nullable Integer batchSlots,
+            @Nullable Long maxLag, @Nullable Long freezeTimeoutMillis) {
+        if (state.running()) {
+            throw Problems.of(HttpStatus.CONFLICT, "Resharding running",
+                    "a resharding is running: let it finish, or abort it, before starting another");
+        }
+        Ring now = ring.read().orElseThrow(() -> Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "No ring",
+                "Redis holds no ring yet"));
+        if (now.isMigrating()) {
+            throw Problems.of(HttpStatus.CONFLICT, "Slots are migrating", now.migratingSlots().length
+                    + " slots migrate outside any resharding; abort them before starting one");
+        }
+        List<Shard> shards = directory(now, shardId, url, weight, drain);
+        MovePlan plan;
+        Resharding resharding;
+        try {
+            plan = now.plan(shards);
+            resharding = new Resharding(UUID.randomUUID().toString(), shards,
+                    batchSlots == null ? defaults.batchSlots() : batchSlots,
+                    maxLag == null ? defaults.maxLag() : maxLag,
+                    freezeTimeoutMillis == null ? defaults.freezeTimeout().toMillis() : freezeTimeoutMillis,
+                    clock.millis());
+        } catch (IllegalArgumentException e) {
+            throw Problems.of(HttpStatus.BAD_REQUEST, "Invalid resharding", e.getMessage());
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("epoch", now.epoch());
+        body.put("movedSlots", plan.moveCount());
+        List<Map<String, Object>> moves = new ArrayList<>();
+        int batches = 0;
+        for (MovePlan.Transfer transfer : plan.transfers()) {
+            moves.add(Map.of("from", transfer.from(), "to", transfer.to(), "slots", transfer.slots()));
+            batches += (transfer.slots() + resharding.batchSlots() - 1) / resharding.batchSlots();
+        }
+        body.put("moves", moves);
+        body.put("batches", batches);
+        body.put("shards", shards);
+        boolean go = Boolean.TRUE.equals(start);
+        if (go) {
+            state.start(resharding, clock.millis());
+            body.put("resharding", resharding.id());
+        }
+        body.put("started", go);
+        return new WebEndpointResponse<>(body, go ? 202 : 200);
+    }
+
+    /** @param action {@code pause}, {@code resume} or {@code abort} */
+    @WriteOperation
+    Map<String, Object> control(@Nullable String action) {
+        if (!state.running()) {
+            throw Problems.of(HttpStatus.CONFLICT, "No resharding running", "no resharding is running");
+        }
+        Resharding.Control control = switch (action == null ? "" : action) {
+            case "pause" -> Resharding.Control.PAUSED;
+            case "resume" -> Resharding.Control.RUNNING;
+            case "abort" -> Resharding.Control.ABORTING;
+            default -> throw Problems.of(HttpStatus.BAD_REQUEST, "Invalid action",
+                    "action must be pause, resume or abort: " + action);
+        };
+        state.control(control);
+        return Map.of("control", control.name());
+    }
+
+    private static List<Shard> directory(Ring now, String shardId, @Nullable String url, @Nullable Integer weight,
+            @Nullable Boolean drain) {
+        if (!shardId.matches(Shard.ID_PATTERN)) {
+            throw Problems.of(HttpStatus.BAD_REQUEST, "Invalid shard id", "a shard id matches " + Shard.ID_PATTERN
+                    + ": " + shardId);
+        }
+        Optional<Shard> existing = now.shard(shardId);
+        if (existing.isEmpty() && url == null) {
+            throw Problems.of(HttpStatus.BAD_REQUEST, "Unknown shard", "shard " + shardId
+                    + " is not in the directory: a new shard needs a url");
+        }
+        if (url == null && weight == null && drain == null) {
+            throw Problems.of(HttpStatus.BAD_REQUEST, "Nothing to change", "name a url, a weight or drain");
+        }
+        try {
+            Shard base = existing.orElseGet(() -> Shard.active(shardId, url, 1));
+            Shard changed = new Shard(shardId, url == null ? base.url() : Shard.parseUrl(url),
+                    weight == null ? base.weight() : weight,
+                    drain == null ? base.state() : drain ? ShardState.DRAINING : ShardState.ACTIVE);
+            List<Shard> shards = new ArrayList<>(now.shards());
+            shards.removeIf(s -> s.id().equals(shardId));
+            shards.add(changed);
+            return shards;
+        } catch (IllegalArgumentException e) {
+            throw Problems.of(HttpStatus.BAD_REQUEST, "Invalid shard", e.getMessage());
+        }
+    }
+
+    private Map<String, Object> inFlight(Ring now) {
+        int[] slots = now.migratingSlots();
+        SlotMigration first = now.migrationOf(slots[0]).orElseThrow();
+        Map<String, Object> flight = new LinkedHashMap<>();
+        flight.put("slots", ReshardingDriver.slotSet(slots));
+        flight.put("count", slots.length);
+        flight.put("source", first.source().id());
+        flight.put("target", first.target().id());
+        flight.put("phase", first.phase().name());
+        flight.put("report", reports.read(first.target().id(), first.source().id()).map(MigrationsEndpoint::report)
+                .orElse(null));
+        return flight;
+    }
+
+    private static Map<String, Object> report(ImportReport report) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("phase", report.phase().name());
+        view.put("epoch", report.epoch());
+        view.put("position", report.position());
+        view.put("lag", report.lag());
+        view.put("rowsCopied", report.rowsCopied());
+        view.put("entriesReplayed", report.entriesReplayed());
+        view.put("at", report.at().toString());
+        view.put("detail", report.detail());
+        return view;
+    }
+
+    /** Count, p50, p99 and max of the write pauses, nearest rank. */
+    static Map<String, Object> pauses(List<Long> millis) {
+        if (millis.isEmpty()) {
+            return Map.of("count", 0);
+        }
+        List<Long> sorted = millis.stream().sorted().toList();
+        return Map.of("count", sorted.size(), "p50Millis", rank(sorted, 0.50), "p99Millis", rank(sorted, 0.99),
+                "maxMillis", sorted.get(sorted.size() - 1));
+    }
+
+    private static long rank(List<Long> sorted, double quantile) {
+        int index = (int) Math.ceil(quantile * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}

@@ -1,0 +1,45 @@
+package dev.bookmarks.shardregistry.migration;
+
+import dev.bookmarks.registry.ImportReports;
+import dev.bookmarks.registry.RedisKeys;
+import dev.bookmarks.registry.RingSigner;
+import dev.bookmarks.registry.RingStore;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/** Wires the resharding: its state in Redis, the driver that runs it, the endpoint that shows and steers it. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ReshardingProperties.class)
+class ReshardingConfiguration {
+
+    @Bean
+    ReshardingStore reshardingStore(RedisConnectionFactory connections, RedisKeys keys) {
+        return new ReshardingStore(connections, keys);
+    }
+
+    /** Reads the targets' reports; their time to live is the shards' to set, not read here. */
+    @Bean
+    ImportReports importReports(RedisConnectionFactory connections, RedisKeys keys) {
+        return new ImportReports(connections, keys, Duration.ofSeconds(30));
+    }
+
+    @Bean
+    ReshardingDriver reshardingDriver(RingStore ring, RingSigner signer, ReshardingStore state, ImportReports reports,
+            ReshardingProperties properties, ObjectProvider<Clock> clocks) {
+        return new ReshardingDriver(ring, signer, state, reports, properties.tick(),
+                clocks.getIfUnique(Clock::systemUTC));
+    }
+
+    @Bean
+    @ConditionalOnAvailableEndpoint
+    MigrationsEndpoint migrationsEndpoint(RingStore ring, ReshardingStore state, ImportReports reports,
+            ReshardingProperties properties, ObjectProvider<Clock> clocks) {
+        return new MigrationsEndpoint(ring, state, reports, properties, clocks.getIfUnique(Clock::systemUTC));
+    }
+}
