@@ -100,10 +100,11 @@ public final class LocalStack implements AutoCloseable {
         List<String> registryArgs = new ArrayList<>(List.of(
                 "--server.port=" + options.registryPort(),
                 "--management.server.port=" + options.registryManagementPort()));
-        for (int i = 0; i < options.shardCount(); i++) {
+        for (int i = 0; i < options.shardsInFirstRing(); i++) {
             registryArgs.add("--bookmarks.registry.bootstrap.shards[" + i + "].id=" + shardId(i));
             registryArgs.add("--bookmarks.registry.bootstrap.shards[" + i + "].url=" + shardUrl(i));
         }
+        registryArgs.addAll(options.registryArgs());
         // The admin goes through the environment, not the command line that ps shows; all of the user there,
         // since Spring binds a list from one property source only. The role defaults to ADMIN.
         registry = startJava("registry", jars.get("shard-registry"), redisUrl, registryArgs,
@@ -120,12 +121,14 @@ public final class LocalStack implements AutoCloseable {
                 "BOOKMARKS_MANAGEMENT_USERS_0_PASSWORD", "{noop}" + adminPassword);
         for (int i = 0; i < options.shardCount(); i++) {
             Path dir = data.resolve(shardId(i));
-            shards.add(startJava(shardId(i), jars.get("bookmark-service"), redisUrl, List.of(
+            List<String> shardArgs = new ArrayList<>(List.of(
                     "--server.port=" + options.shardPorts().get(i),
                     "--management.server.port=" + options.shardManagementPorts().get(i),
                     "--bookmarks.shard.id=" + shardId(i),
                     "--bookmarks.shard.url=" + shardUrl(i),
-                    "--bookmarks.shard.data-dir=" + dir), operator,
+                    "--bookmarks.shard.data-dir=" + dir));
+            shardArgs.addAll(options.shardArgs());
+            shards.add(startJava(shardId(i), jars.get("bookmark-service"), redisUrl, shardArgs, operator,
                     options.shardPorts().get(i), options.shardManagementPorts().get(i), dir));
         }
         for (int i = 0; i < options.gatewayCount(); i++) {
@@ -337,7 +340,8 @@ public final class LocalStack implements AutoCloseable {
         return "shard-" + (index + 1);
     }
 
-    private String shardUrl(int index) {
+    /** The address shard {@code index} serves at, as its ring entry names it. */
+    public String shardUrl(int index) {
         return "http://127.0.0.1:" + options.shardPorts().get(index);
     }
 

@@ -34,11 +34,16 @@ import java.util.stream.IntStream;
  *     {@code --bookmarks.gateway.tls.self-signed-hosts=bookmarks.test}); empty by default
  * @param issuerPort the development OIDC issuer's port (the web app signs in there, the gateways trust its tokens),
  *     or 0 to start none
+ * @param ringShards how many shards, from {@code shard-1}, the registry's first ring holds; the others run but own
+ *     nothing until a resharding adds them (0, the default: all)
+ * @param shardArgs extra command-line arguments for every shard; empty by default
+ * @param registryArgs extra command-line arguments for the registry; empty by default
  */
 public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPort, int registryManagementPort,
         List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
         List<Integer> gatewayManagementPorts, List<String> jvmOptions, Duration readyTimeout,
-        List<String> gatewayAddresses, List<String> gatewayArgs, int issuerPort) {
+        List<String> gatewayAddresses, List<String> gatewayArgs, int issuerPort, int ringShards,
+        List<String> shardArgs, List<String> registryArgs) {
 
     /** Small heaps, serial GC and C1 only: six JVMs share a laptop (or two CI cores) and start faster so. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
@@ -56,6 +61,11 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
         jvmOptions = List.copyOf(jvmOptions);
         gatewayAddresses = List.copyOf(gatewayAddresses);
         gatewayArgs = List.copyOf(gatewayArgs);
+        shardArgs = List.copyOf(shardArgs);
+        registryArgs = List.copyOf(registryArgs);
+        if (ringShards < 0 || ringShards > shardPorts.size()) {
+            throw new IllegalArgumentException("ringShards must be in [0, " + shardPorts.size() + "]: " + ringShards);
+        }
         if (!gatewayAddresses.isEmpty() && gatewayAddresses.size() != gatewayPorts.size()) {
             throw new IllegalArgumentException("one address per gateway, or none");
         }
@@ -91,7 +101,8 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
             List<Integer> shardPorts, List<Integer> shardManagementPorts, List<Integer> gatewayPorts,
             List<Integer> gatewayManagementPorts, List<String> jvmOptions, Duration readyTimeout) {
         this(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts, shardManagementPorts,
-                gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, List.of(), List.of(), 0);
+                gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, List.of(), List.of(), 0, 0, List.of(),
+                List.of());
     }
 
     /**
@@ -105,21 +116,37 @@ public record Options(Path repoRoot, Path dataDir, int redisPort, int registryPo
         }
         return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
                 shardManagementPorts, java.util.Collections.nCopies(addresses.size(), gatewayPorts.get(0)),
-                gatewayManagementPorts, jvmOptions, readyTimeout, addresses, gatewayArgs, issuerPort);
+                gatewayManagementPorts, jvmOptions, readyTimeout, addresses, gatewayArgs, issuerPort, ringShards, shardArgs,
+                registryArgs);
     }
 
     /** These options with extra command-line arguments for every gateway. */
     public Options withGatewayArgs(List<String> args) {
         return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
                 shardManagementPorts, gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, gatewayAddresses,
-                args, issuerPort);
+                args, issuerPort, ringShards, shardArgs, registryArgs);
     }
 
     /** These options with the development issuer on {@code port} (0: none). */
     public Options withIssuerPort(int port) {
         return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
                 shardManagementPorts, gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, gatewayAddresses,
-                gatewayArgs, port);
+                gatewayArgs, port, ringShards, shardArgs, registryArgs);
+    }
+
+    /**
+     * These options with only the first {@code count} shards in the first ring, and extra arguments for every
+     * shard and for the registry: the rest of the shards run, owning nothing, until a resharding adds them.
+     */
+    public Options withResharding(int count, List<String> shardArgs, List<String> registryArgs) {
+        return new Options(repoRoot, dataDir, redisPort, registryPort, registryManagementPort, shardPorts,
+                shardManagementPorts, gatewayPorts, gatewayManagementPorts, jvmOptions, readyTimeout, gatewayAddresses,
+                gatewayArgs, issuerPort, count, shardArgs, registryArgs);
+    }
+
+    /** How many shards the first ring holds. */
+    public int shardsInFirstRing() {
+        return ringShards == 0 ? shardPorts.size() : ringShards;
     }
 
     /** These options with the development issuer on a port that was free when probed. */
