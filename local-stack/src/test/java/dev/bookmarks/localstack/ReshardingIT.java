@@ -91,7 +91,10 @@ class ReshardingIT {
             workers.add(pool.submit(() -> work(thread, client, load, stop)));
         }
         try {
-            Readiness.sleep(5_000);
+            // JIT and connection pools warm up first: the baseline is the load of a warm stack.
+            Readiness.sleep(10_000);
+            load.mark("before");
+            Readiness.sleep(10_000);
             load.mark("resharding");
             System.out.printf("[ReshardingIT] resharding starts %d ms into the load%n", (System.nanoTime() - load.start) / 1_000_000);
             long addStarted = System.nanoTime();
@@ -140,6 +143,8 @@ class ReshardingIT {
             assertThat(readBack.resurrected).as("deleted bookmarks back").isEmpty();
             assertThat(readBack.duplicated).as("URLs listed twice").isEmpty();
             assertThat(expected).as("the load wrote something").hasSizeGreaterThan(100);
+            assertThat(notPermittedByBreakers()).as("calls the gateway's breakers refused: a slot's freeze is no"
+                    + " shard failure").isZero();
             JsonNode ring = JSON.readTree(send("GET", "/actuator/ring", null).body());
             List<String> ids = new ArrayList<>();
             ring.path("shards").forEach(shard -> ids.add(shard.path("id").asText()));
@@ -210,7 +215,7 @@ class ReshardingIT {
 
     /** The load's operations with their durations, by phase (before, during, after the resharding). */
     static final class Load {
-        volatile String phase = "before";
+        volatile String phase = "warmup";
         final Map<String, List<Long>> byPhase = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<Slow> slowest = new ConcurrentLinkedQueue<>();
@@ -229,6 +234,9 @@ class ReshardingIT {
                 slowest.add(new Slow(op, phase, (begin - start) / 1_000_000, nanos / 1_000_000));
             }
             byPhase.computeIfAbsent(phase, p -> java.util.Collections.synchronizedList(new ArrayList<>())).add(nanos);
+            String kind = op.startsWith("read") ? "reads" : "writes";
+            byPhase.computeIfAbsent(phase + " " + kind, p -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                    .add(nanos);
             if (failure != null) {
                 failures.add(op + ": " + failure);
             }
@@ -236,7 +244,8 @@ class ReshardingIT {
 
         String summary() {
             StringBuilder text = new StringBuilder("load by phase:");
-            for (String phase : List.of("before", "resharding", "after")) {
+            for (String phase : List.of("warmup", "before", "resharding", "after", "before reads", "resharding reads",
+                    "before writes", "resharding writes")) {
                 List<Long> nanos;
                 synchronized (byPhase.getOrDefault(phase, List.of())) {
                     nanos = new ArrayList<>(byPhase.getOrDefault(phase, List.of()));
@@ -312,6 +321,23 @@ class ReshardingIT {
                     .toList()));
         }
         return builder.build();
+    }
+
+    /** {@code resilience4j_circuitbreaker_not_permitted_calls_total} of the gateway, over its shards' breakers. */
+    private static double notPermittedByBreakers() throws Exception {
+        String text = admin.send(HttpRequest.newBuilder(URI.create(stack.gateways().get(0).managementUrl()
+                        + "/actuator/prometheus")).header("Authorization", stack.adminAuthorization())
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        boolean seen = false;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("resilience4j_circuitbreaker_not_permitted_calls_total{")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                seen = true;
+            }
+        }
+        assertThat(seen).as("the gateway exports its breakers' refusals").isTrue();
+        return sum;
     }
 
     private static JsonNode reshard(String shard, String body) throws Exception {

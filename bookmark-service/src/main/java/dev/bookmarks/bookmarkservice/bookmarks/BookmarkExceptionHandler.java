@@ -4,6 +4,7 @@ import dev.bookmarks.bookmarkservice.ShardProperties;
 import dev.bookmarks.bookmarkservice.migration.NoRingException;
 import dev.bookmarks.bookmarkservice.migration.WriteFencedException;
 import dev.bookmarks.protocol.GatewayHeaders;
+import dev.bookmarks.protocol.ShardHeaders;
 import dev.bookmarks.ring.InvalidUserIdException;
 import java.util.List;
 import org.slf4j.Logger;
@@ -99,7 +100,8 @@ final class BookmarkExceptionHandler {
                 .header(GatewayHeaders.EPOCH, Long.toString(e.epoch()));
         if (e.frozen()) {
             answer = answer.header(HttpHeaders.RETRY_AFTER,
-                    Long.toString(shard.ownership().frozenRetryAfter().toSeconds()));
+                    Long.toString(shard.ownership().frozenRetryAfter().toSeconds()))
+                    .header(ShardHeaders.SLOT_MOVING, Integer.toString(e.slot()));
         }
         return answer.body(body);
     }

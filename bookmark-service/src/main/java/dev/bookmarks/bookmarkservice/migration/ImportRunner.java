@@ -82,6 +82,16 @@ public final class ImportRunner extends BackgroundTask {
     @Override
     protected void schedule(ScheduledExecutorService executor) {
         executor.scheduleWithFixedDelay(this::step, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        // A new ring may freeze slots: their writes wait for the drain, so it starts now, not at the next tick.
+        watcher.addListener(ring -> {
+            if (isRunning()) {
+                try {
+                    executor.execute(this::step);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    // Stopping: no step is owed.
+                }
+            }
+        });
     }
 
     /** One step of every copy the ring asks for; never throws (the next tick tries again). */

@@ -5,6 +5,7 @@ import dev.bookmarks.bookmarkservice.ShardProperties;
 import dev.bookmarks.bookmarkservice.security.GatewayIdentity;
 import dev.bookmarks.protocol.ApiPaths;
 import dev.bookmarks.protocol.GatewayHeaders;
+import dev.bookmarks.protocol.ShardHeaders;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.ring.InvalidUserIdException;
 import dev.bookmarks.ring.Ring;
@@ -89,6 +90,7 @@ public final class SlotOwnershipFilter extends OncePerRequestFilter {
             long epoch = ring.get().epoch();
             response.setHeader("Retry-After", frozenRetryAfter);
             response.setHeader(GatewayHeaders.EPOCH, Long.toString(epoch));
+            response.setHeader(ShardHeaders.SLOT_MOVING, Integer.toString(slot));
             Problems.write(response, HttpStatus.SERVICE_UNAVAILABLE, "Slot moving",
                     "at epoch " + epoch + " this user's slot " + slot + " is frozen while it moves to "
                             + migration.get().target().id() + "; writes resume in a moment",

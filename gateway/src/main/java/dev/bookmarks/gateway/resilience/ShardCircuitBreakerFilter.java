@@ -4,6 +4,7 @@ import dev.bookmarks.gateway.GatewayFilterOrder;
 import dev.bookmarks.gateway.ShardFailures;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
+import dev.bookmarks.protocol.ShardHeaders;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -21,8 +22,10 @@ import reactor.core.publisher.Mono;
  * and no connection: an open breaker answers 503 with {@code Retry-After} at once.
  *
  * <p>Counted as failures: connect failures, timeouts, a connection closed or reset before the answer, and
- * the answers that say the shard (or what stands in front of it) is unavailable: 502, 503, 504. Any
- * other answer is a success: the shard is working. That includes a 4xx (421 too) and a 500, which
+ * the answers that say the shard (or what stands in front of it) is unavailable: 502, 503, 504, except a
+ * 503 that names a slot moving ({@link ShardHeaders#SLOT_MOVING}): a write waiting for its slot's cutover,
+ * from a shard that serves everything else (counted as failures, a resharding's freezes would open the
+ * source's breaker and refuse all its users, reads too). Any other answer is a success: the shard is working. That includes a 4xx (421 too) and a 500, which
  * is one request's fault (a bug its input hit), so that no user can open a shard's breaker for
  * everyone else by sending requests that fail. An attempt
  * that ends otherwise (an error of the gateway's own, or the client going away) gives its permission
@@ -62,7 +65,8 @@ public final class ShardCircuitBreakerFilter implements GlobalFilter, Ordered {
                         long duration = breaker.getCurrentTimestamp() - start;
                         HttpStatusCode status = exchange.getResponse().getStatusCode();
                         boolean fromShard = ShardExchange.isShardAnswer(exchange);
-                        if (fromShard && status != null && isUnavailable(status)) {
+                        if (fromShard && status != null && isUnavailable(status)
+                                && !exchange.getResponse().getHeaders().containsHeader(ShardHeaders.SLOT_MOVING)) {
                             breaker.onError(duration, breaker.getTimestampUnit(),
                                     new ShardErrorStatusException(route.shardId(), status.value()));
                         } else {
