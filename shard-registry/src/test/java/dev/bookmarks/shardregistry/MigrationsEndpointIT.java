@@ -77,6 +77,7 @@ class MigrationsEndpointIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> ring.read().orElseThrow().isMigrating());
         Ring copying = ring.read().orElseThrow();
         JsonNode view = viewer.get("/actuator/migrations").json();
+        String scraped = viewer.get("/actuator/prometheus").text();
         AdminClient.Reply second = admin.post("/actuator/migrations/s-3", "{\"weight\":2,\"start\":true}");
         AdminClient.Reply direct = admin.post("/actuator/shards/s-2", "{\"weight\":3}");
         AdminClient.Reply abort = admin.post("/actuator/migrations", "{\"action\":\"abort\"}");
@@ -98,6 +99,11 @@ class MigrationsEndpointIT {
         assertThat(view.get("inFlight").get("count").asInt()).isEqualTo(128);
         assertThat(view.get("inFlight").get("phase").asString()).isEqualTo("COPYING");
         assertThat(view.get("inFlight").get("target").asString()).isEqualTo("s-3");
+        assertThat(view.get("remainingSlots").asInt()).as("the batch in flight included").isEqualTo(moved);
+        assertThat(view.get("totalSlots").asInt()).isEqualTo(moved);
+        assertThat(view.get("etaSeconds").isNull()).as("no batch cut over yet, no pace to go by").isTrue();
+        assertThat(scraped).contains("bookmarks_resharding_running 1.0", "bookmarks_resharding_batch_slots 128.0",
+                "bookmarks_resharding_slots_remaining " + moved + ".0", "bookmarks_resharding_write_pause_seconds");
         assertThat(second.status()).isEqualTo(409);
         assertThat(second.title()).isEqualTo("Resharding running");
         assertThat(direct.status()).isEqualTo(409);

@@ -8,13 +8,13 @@ import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
-import dev.bookmarks.ring.SlotMigration;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -26,7 +26,8 @@ import org.springframework.http.HttpStatus;
 
 /**
  * {@code /actuator/migrations}: online resharding, for operators. {@code GET} shows the resharding (what was
- * asked, whether it may go on, how far it went, the batch in flight and its target's report, the write pauses);
+ * asked, whether it may go on, how far it went, the batch in flight and its target's report, the write pauses,
+ * the slots left and the ETA: {@link ReshardingOverview});
  * {@code POST /actuator/migrations/{shardId}} with {@code url} (a new shard), {@code weight} or
  * {@code "drain": true} answers the plan (slots that move, from which shard to which, batches) and, with
  * {@code "start": true}, starts it; {@code POST /actuator/migrations} with {@code "action"} {@code pause},
@@ -52,21 +53,22 @@ final class MigrationsEndpoint {
 
     @ReadOperation
     Map<String, Object> view() {
+        ReshardingOverview overview = ReshardingOverview.read(ring, state, reports, clock.millis());
         Map<String, Object> body = new LinkedHashMap<>();
-        Optional<Ring> now = ring.read();
-        body.put("epoch", now.map(Ring::epoch).orElse(0L));
-        body.put("resharding", state.plan().orElse(null));
-        body.put("control", state.plan().isPresent() ? state.control().name() : null);
-        Optional<Resharding.Progress> progress = state.progress();
-        body.put("progress", progress.orElse(null));
-        body.put("pauses", progress.map(p -> pauses(p.pausesMillis())).orElse(null));
-        now.filter(Ring::isMigrating).ifPresentOrElse(r -> body.put("inFlight", inFlight(r)),
-                () -> body.put("inFlight", null));
-        if (now.isPresent() && state.plan().isPresent() && !now.get().isMigrating()
-                && progress.map(p -> !p.finished()).orElse(false)) {
-            body.put("remainingSlots", now.get().plan(state.plan().get().shards()).moveCount());
-        }
+        body.put("epoch", overview.ring().map(Ring::epoch).orElse(0L));
+        body.put("resharding", overview.resharding().orElse(null));
+        body.put("control", overview.resharding().isPresent() ? overview.control().name() : null);
+        body.put("progress", overview.progress().orElse(null));
+        body.put("pauses", overview.progress().map(p -> pauses(p.pausesMillis())).orElse(null));
+        body.put("inFlight", overview.inFlight().map(MigrationsEndpoint::inFlight).orElse(null));
+        body.put("remainingSlots", boxed(overview.remainingSlots()));
+        body.put("totalSlots", boxed(overview.totalSlots()));
+        body.put("etaSeconds", boxed(overview.etaSeconds()));
         return body;
+    }
+
+    private static @Nullable Long boxed(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     /**
@@ -170,17 +172,14 @@ final class MigrationsEndpoint {
         }
     }
 
-    private Map<String, Object> inFlight(Ring now) {
-        int[] slots = now.migratingSlots();
-        SlotMigration first = now.migrationOf(slots[0]).orElseThrow();
+    private static Map<String, Object> inFlight(ReshardingOverview.Batch batch) {
         Map<String, Object> flight = new LinkedHashMap<>();
-        flight.put("slots", ReshardingDriver.slotSet(slots));
-        flight.put("count", slots.length);
-        flight.put("source", first.source().id());
-        flight.put("target", first.target().id());
-        flight.put("phase", first.phase().name());
-        flight.put("report", reports.read(first.target().id(), first.source().id()).map(MigrationsEndpoint::report)
-                .orElse(null));
+        flight.put("slots", ReshardingDriver.slotSet(batch.slots()));
+        flight.put("count", batch.slots().length);
+        flight.put("source", batch.first().source().id());
+        flight.put("target", batch.first().target().id());
+        flight.put("phase", batch.first().phase().name());
+        flight.put("report", batch.report().map(MigrationsEndpoint::report).orElse(null));
         return flight;
     }
 

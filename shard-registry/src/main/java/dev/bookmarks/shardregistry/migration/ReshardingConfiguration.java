@@ -4,6 +4,7 @@ import dev.bookmarks.registry.ImportReports;
 import dev.bookmarks.registry.RedisKeys;
 import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,9 +32,16 @@ class ReshardingConfiguration {
 
     @Bean
     ReshardingDriver reshardingDriver(RingStore ring, RingSigner signer, ReshardingStore state, ImportReports reports,
-            ReshardingProperties properties, ObjectProvider<Clock> clocks) {
+            ReshardingProperties properties, ObjectProvider<Clock> clocks, MeterRegistry meters) {
         return new ReshardingDriver(ring, signer, state, reports, properties.tick(),
-                clocks.getIfUnique(Clock::systemUTC));
+                clocks.getIfUnique(Clock::systemUTC), meters);
+    }
+
+    @Bean
+    ReshardingMetrics reshardingMetrics(RingStore ring, ReshardingStore state, ImportReports reports,
+            ObjectProvider<Clock> clocks) {
+        Clock clock = clocks.getIfUnique(Clock::systemUTC);
+        return new ReshardingMetrics(() -> ReshardingOverview.read(ring, state, reports, clock.millis()), clock);
     }
 
     @Bean

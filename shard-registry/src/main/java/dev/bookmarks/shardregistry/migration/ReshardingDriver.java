@@ -11,6 +11,8 @@ import dev.bookmarks.ring.MigrationPhase;
 import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.SlotMigration;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -38,6 +40,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReshardingDriver extends BackgroundTask {
 
+    /** The timer of write pauses, freeze to cutover, one per batch cut over by this registry. */
+    static final String WRITE_PAUSE = "bookmarks.resharding.write.pause";
+
     private static final Logger log = LoggerFactory.getLogger(ReshardingDriver.class);
 
     private final RingStore ring;
@@ -46,9 +51,10 @@ public final class ReshardingDriver extends BackgroundTask {
     private final ImportReports reports;
     private final Duration tick;
     private final Clock clock;
+    private final Timer pauses;
 
     ReshardingDriver(RingStore ring, RingSigner signer, ReshardingStore state, ImportReports reports, Duration tick,
-            Clock clock) {
+            Clock clock, MeterRegistry meters) {
         super("resharding");
         this.ring = ring;
         this.signer = signer;
@@ -56,6 +62,9 @@ public final class ReshardingDriver extends BackgroundTask {
         this.reports = reports;
         this.tick = tick;
         this.clock = clock;
+        this.pauses = Timer.builder(WRITE_PAUSE)
+                .description("Write pauses of the resharding's batches, freeze to cutover, cut over by this registry")
+                .publishPercentileHistogram().register(meters);
     }
 
     @Override
@@ -152,6 +161,7 @@ public final class ReshardingDriver extends BackgroundTask {
             if (write(now, r -> r.cutover(migrating))) {
                 Resharding.Progress next = progress.cutOver(migrating.length, rows, at);
                 state.write(next);
+                pauses.record(next.pausesMillis().get(next.pausesMillis().size() - 1), TimeUnit.MILLISECONDS);
                 reports.delete(target, source);
                 log.info("resharding {}: {} slots cut over from {} to {}, writes paused {} ms", plan.id(),
                         migrating.length, source, target, next.pausesMillis().get(next.pausesMillis().size() - 1));

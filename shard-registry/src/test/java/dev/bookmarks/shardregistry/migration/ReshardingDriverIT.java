@@ -17,10 +17,13 @@ import dev.bookmarks.ring.ShardState;
 import dev.bookmarks.ring.SlotMigration;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import dev.bookmarks.testing.redis.TestRingKeys;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,6 +52,7 @@ class ReshardingDriverIT {
     RingStore ring;
     ReshardingStore state;
     ImportReports reports;
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
     MutableClock clock = new MutableClock(Instant.parse("2026-12-04T09:00:00Z"));
 
     @BeforeEach
@@ -104,6 +108,9 @@ class ReshardingDriverIT {
         assertThat(progress.batches()).isEqualTo(1);
         assertThat(progress.slotsMoved()).isEqualTo(100);
         assertThat(progress.pausesMillis()).containsExactly(120L);
+        Timer pauses = meters.get(ReshardingDriver.WRITE_PAUSE).timer();
+        assertThat(pauses.count()).isEqualTo(1);
+        assertThat(pauses.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(120.0);
 
         Ring last = runToTheEnd(40);
 
@@ -234,6 +241,48 @@ class ReshardingDriverIT {
         assertThat(ring.read().orElseThrow().epoch()).isEqualTo(copying.epoch());
     }
 
+    @Test
+    void theGaugesCountTheSlotsLeftAndEstimateTheirTimeFromThePaceSoFar() {
+        int share = ring.read().orElseThrow().plan(List.of(S1, S2, S3)).moveCount();
+        new ReshardingMetrics(() -> ReshardingOverview.read(ring, state, reports, clock.millis()), clock)
+                .bindTo(meters);
+        double before = gauge("bookmarks.resharding.running");
+        start(List.of(S1, S2, S3), 100);
+        step();
+        clock.advance(Duration.ofSeconds(10));
+        Ring copying = ring.read().orElseThrow();
+        report(copying, Phase.CATCHING_UP, 7, copying.epoch());
+        double lag = gauge("bookmarks.resharding.batch.lag");
+        double etaBeforeACutover = gauge("bookmarks.resharding.eta");
+        step();
+        Ring frozen = ring.read().orElseThrow();
+        report(frozen, Phase.VERIFIED, 0, frozen.epoch());
+        step();
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(before).isZero();
+        assertThat(lag).isEqualTo(7.0);
+        assertThat(etaBeforeACutover).as("no pace yet, no ETA").isNaN();
+        assertThat(gauge("bookmarks.resharding.running")).isEqualTo(1.0);
+        assertThat(gauge("bookmarks.resharding.slots.moved")).isEqualTo(100.0);
+        assertThat(gauge("bookmarks.resharding.slots.remaining")).isEqualTo(share - 100.0);
+        // 100 slots cut over in the 11 s since the start: the rest at that pace.
+        assertThat(gauge("bookmarks.resharding.eta")).isEqualTo(Math.ceil((share - 100) * 11.0 / 100));
+        assertThat(gauge("bookmarks.resharding.batch.lag")).as("no batch in flight").isNaN();
+
+        runToTheEnd(40);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(gauge("bookmarks.resharding.running")).isZero();
+        assertThat(gauge("bookmarks.resharding.slots.remaining")).isZero();
+        assertThat(gauge("bookmarks.resharding.slots.moved")).isEqualTo(share);
+        assertThat(gauge("bookmarks.resharding.eta")).isNaN();
+    }
+
+    private double gauge(String name) {
+        return meters.get(name).gauge().value();
+    }
+
     /** Plays target and driver until the resharding ends, at most {@code rounds} batches. */
     private Ring runToTheEnd(int rounds) {
         for (int i = 0; i < rounds * 4 && !state.progress().orElseThrow().finished(); i++) {
@@ -254,7 +303,7 @@ class ReshardingDriverIT {
 
     /** One step by a driver made for it: nothing but Redis carries over. */
     private void step() {
-        new ReshardingDriver(ring, signer(), state, reports, Duration.ofMillis(100), clock).step();
+        new ReshardingDriver(ring, signer(), state, reports, Duration.ofMillis(100), clock, meters).step();
     }
 
     private void report(Ring at, Phase phase, long lag, long epoch) {
