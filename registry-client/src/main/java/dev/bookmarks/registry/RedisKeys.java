@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
  *   P:ring:signature    string  "ed25519 keyId base64", the registry's signature of P:ring
  *   P:ring:changes      channel the new epoch in decimal, published on every change
  *   P:heartbeat:{shard} string  "v1 ttlMillis startedAtMillis url", expires after ttlMillis
+ *   P:migration:import:{target}:{source}  string  a target's report of its copy ({@link ImportReports})
+ *   P:migration:rows:{shard}              string  a shard's rows per slot ({@link SlotRows})
+ *   P:migration:plan|control|progress     string  the registry's resharding (shard-registry's ReshardingStore)
  * </pre>
  *
  * The four ring keys change together, in one Lua script that compares the epoch first, so Redis
@@ -70,6 +73,11 @@ public final class RedisKeys {
     /** Where {@code target} reports its copy of the slots that move to it from {@code source}. */
     public String importReport(String target, String source) {
         return prefix + ":migration:import:" + target + ":" + source;
+    }
+
+    /** Where {@code shardId} publishes how many rows it holds of each slot. */
+    public String slotRows(String shardId) {
+        return prefix + ":migration:rows:" + shardId;
     }
 
     static byte[] bytes(String s) {

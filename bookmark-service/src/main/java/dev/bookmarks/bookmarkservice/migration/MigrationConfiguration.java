@@ -7,6 +7,7 @@ import dev.bookmarks.protocol.InternalSecret;
 import dev.bookmarks.registry.RingWatcher;
 import dev.bookmarks.registry.ImportReports;
 import dev.bookmarks.registry.RedisKeys;
+import dev.bookmarks.registry.SlotRows;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import java.time.Clock;
@@ -98,6 +99,15 @@ class MigrationConfiguration {
             PlatformTransactionManager transactions, MigrationProperties properties, ObjectProvider<Clock> clocks) {
         return new OrphanSweeper(watcher, shard.id(), new SlotStore(jdbc), new TransactionTemplate(transactions),
                 properties, clocks.getIfUnique(Clock::systemUTC));
+    }
+
+    @Bean
+    SlotRowCounter slotRowCounter(RingWatcher watcher, ShardProperties shard, JdbcClient jdbc,
+            RedisConnectionFactory redis, RedisKeys keys, MigrationProperties properties,
+            ObjectProvider<Clock> clocks) {
+        return new SlotRowCounter(watcher, shard.id(), new SlotStore(jdbc),
+                new SlotRows(redis, keys, properties.slotRowsInterval().multipliedBy(3)),
+                properties.slotRowsInterval(), clocks.getIfUnique(Clock::systemUTC));
     }
 
     /**

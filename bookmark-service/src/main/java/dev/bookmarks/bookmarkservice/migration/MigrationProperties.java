@@ -19,13 +19,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reportTtl how long a target's report in Redis lives unless written again, in [5s, 1h] (default 30s)
  * @param orphanGrace how long the rows of a slot the shard no longer holds are kept, in [1s, 7d] (default 10m)
  * @param orphanSweepInterval how often such rows are looked for, in [1s, 1h] (default 1m)
+ * @param slotRowsInterval how often the shard counts its rows per slot for the registry's resharding plans, in
+ *     [1s, 1h] (default 1m); each count lives in Redis three times as long
  */
 @ConfigurationProperties("bookmarks.shard.migration")
 record MigrationProperties(@DefaultValue("24h") Duration logRetention,
         @DefaultValue("15m") Duration logCleanupInterval, @DefaultValue("2000") int copyRowsPerSecond,
         @DefaultValue("500") int copyPageSize, @DefaultValue("200ms") Duration importTick,
         @DefaultValue("30s") Duration reportTtl, @DefaultValue("10m") Duration orphanGrace,
-        @DefaultValue("1m") Duration orphanSweepInterval) {
+        @DefaultValue("1m") Duration orphanSweepInterval, @DefaultValue("1m") Duration slotRowsInterval) {
 
     MigrationProperties {
         Ranges.require("bookmarks.shard.migration.log-retention", logRetention, Duration.ofHours(1),
@@ -46,6 +48,8 @@ record MigrationProperties(@DefaultValue("24h") Duration logRetention,
         Ranges.require("bookmarks.shard.migration.orphan-grace", orphanGrace, Duration.ofSeconds(1),
                 Duration.ofDays(7));
         Ranges.require("bookmarks.shard.migration.orphan-sweep-interval", orphanSweepInterval, Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        Ranges.require("bookmarks.shard.migration.slot-rows-interval", slotRowsInterval, Duration.ofSeconds(1),
                 Duration.ofHours(1));
     }
 }

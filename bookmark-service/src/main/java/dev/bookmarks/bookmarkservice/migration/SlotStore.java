@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.IntPredicate;
+import java.util.function.ObjIntConsumer;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -95,6 +97,17 @@ final class SlotStore {
 
     /** Some users of a walk, and the user to go on after (null when the walk is complete). */
     record UsersPage(List<String> users, String next) {
+    }
+
+    /**
+     * Hands {@code sink} every user with rows here and how many: bookmarks, then completed Idempotency-Key
+     * records (what a migration copies), so a user may come twice. Grouped by the indexes that lead with user_id.
+     */
+    void countRowsPerUser(ObjIntConsumer<String> sink) {
+        jdbc.sql("SELECT user_id, COUNT(*) FROM bookmarks GROUP BY user_id")
+                .query((RowCallbackHandler) row -> sink.accept(row.getString(1), row.getInt(2)));
+        jdbc.sql("SELECT user_id, COUNT(*) FROM idempotency_keys WHERE state = 'COMPLETED' GROUP BY user_id")
+                .query((RowCallbackHandler) row -> sink.accept(row.getString(1), row.getInt(2)));
     }
 
     /** Deletes every row of these users: bookmarks, their tags, Idempotency-Key records of any state. */

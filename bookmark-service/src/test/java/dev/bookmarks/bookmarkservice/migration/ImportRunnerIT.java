@@ -10,6 +10,7 @@ import dev.bookmarks.registry.ImportReports;
 import dev.bookmarks.registry.ImportReports.ImportReport;
 import dev.bookmarks.registry.ImportReports.Phase;
 import dev.bookmarks.registry.RedisKeys;
+import dev.bookmarks.registry.SlotRows;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.SlotHash;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -206,9 +208,41 @@ class ImportRunnerIT extends ShardIntegrationBase {
         assertThat(bookmarksOf(sourceJdbc, stays)).isEqualTo(1);
     }
 
+    @Test
+    void theRowCounterPublishesEachSlotsBookmarksAndCompletedIdempotencyRecords() {
+        SlotRows rows = new SlotRows(redis, keys, Duration.ofMinutes(1));
+        SlotRowCounter counter = new SlotRowCounter(watcher, SHARD_ID, new SlotStore(sourceJdbc), rows,
+                Duration.ofMinutes(1), clock);
+        String keyed = movableUser("counted-keyed");
+        String plain = movableUser("counted-plain");
+        SlotRows.Counts before = counter.run().orElseThrow();
+        for (int i = 0; i < 3; i++) {
+            create(keyed, "https://example.com/k" + i, "count-" + i);
+        }
+        for (int i = 0; i < 2; i++) {
+            create(plain, "https://example.com/p" + i, null);
+        }
+
+        SlotRows.Counts after = counter.run().orElseThrow();
+
+        boolean oneSlot = slotOf(keyed) == slotOf(plain);
+        assertThat(after.of(slotOf(keyed)) - before.of(slotOf(keyed))).as("3 bookmarks, 3 records")
+                .isEqualTo(oneSlot ? 8 : 6);
+        assertThat(after.of(slotOf(plain)) - before.of(slotOf(plain))).isEqualTo(oneSlot ? 8 : 2);
+        long stored = sourceJdbc.sql("SELECT COUNT(*) FROM bookmarks").query(Long.class).single()
+                + sourceJdbc.sql("SELECT COUNT(*) FROM idempotency_keys WHERE state = 'COMPLETED'").query(Long.class)
+                        .single();
+        assertThat(Arrays.stream(after.perSlot()).asLongStream().sum()).isEqualTo(stored);
+        assertThat(after.slotCount()).isEqualTo(FIRST.slotCount());
+        SlotRows.Counts published = rows.read(SHARD_ID).orElseThrow();
+        assertThat(published.perSlot()).isEqualTo(after.perSlot());
+        assertThat(published.measuredAt()).isEqualTo(clock.instant());
+    }
+
     private OrphanSweeper sweeper(String shardId, JdbcClient jdbc, PlatformTransactionManager transactions) {
         MigrationProperties properties = new MigrationProperties(Duration.ofHours(24), Duration.ofMinutes(15), 2000,
-                500, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(1));
+                500, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(1),
+                Duration.ofMinutes(1));
         return new OrphanSweeper(watcher, shardId, new SlotStore(jdbc), new TransactionTemplate(transactions),
                 properties, clock);
     }

@@ -43,12 +43,25 @@ class MigrationPropertiesTest {
     @Test
     void anOrphanGraceUnderASecondIsRefused() {
         assertThatThrownBy(() -> new MigrationProperties(Duration.ofHours(24), Duration.ofMinutes(15), 2000, 500,
-                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(1)))
+                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ZERO, Duration.ofMinutes(1),
+                Duration.ofMinutes(1)))
                 .hasMessage("bookmarks.shard.migration.orphan-grace must be in [PT1S, PT168H]: PT0S");
+    }
+
+    @Test
+    void aSlotRowsIntervalOutsideOneSecondToAnHourIsRefused() {
+        assertThatThrownBy(() -> new MigrationProperties(Duration.ofHours(24), Duration.ofMinutes(15), 2000, 500,
+                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(1),
+                Duration.ofMillis(999)))
+                .hasMessage("bookmarks.shard.migration.slot-rows-interval must be in [PT1S, PT1H]: PT0.999S");
+        assertThatThrownBy(() -> new MigrationProperties(Duration.ofHours(24), Duration.ofMinutes(15), 2000, 500,
+                Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(1),
+                Duration.ofMinutes(61)))
+                .hasMessageStartingWith("bookmarks.shard.migration.slot-rows-interval must be in");
     }
 
     private static MigrationProperties with(Duration retention, Duration cleanup, int rowsPerSecond, int pageSize) {
         return new MigrationProperties(retention, cleanup, rowsPerSecond, pageSize, Duration.ofMillis(200),
-                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(1));
+                Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(1));
     }
 }
