@@ -3,16 +3,26 @@ package dev.bookmarks.shardregistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.bookmarks.registry.RedisKeys;
 import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.SlotRows;
+import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.Shard;
 import dev.bookmarks.testing.redis.RealRedisExtension;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -54,6 +64,12 @@ class MigrationsEndpointIT {
 
     @Autowired
     RingStore ring;
+
+    @Autowired
+    RedisConnectionFactory connections;
+
+    @Autowired
+    RedisKeys keys;
 
     AdminClient admin;
     AdminClient viewer;
@@ -113,6 +129,53 @@ class MigrationsEndpointIT {
         assertThat(after.slotsOwnedBy("s-3")).isZero();
         assertThat(viewer.get("/actuator/migrations").json().get("progress").get("reason").asString())
                 .isEqualTo("aborted by an operator");
+    }
+
+    @Test
+    void aPlanSaysHowManyRowsMoveByTheSourcesLatestCountsOrWhoseCountIsMissing() {
+        SlotRows rows = new SlotRows(connections, keys, Duration.ofMinutes(1));
+        Instant counted = Instant.parse("2026-12-04T10:00:00Z");
+        int[] s1 = new int[16384];
+        int[] s2 = new int[16384];
+        Ring now = ring.read().orElseThrow();
+        for (int slot = 0; slot < 16384; slot++) {
+            // Each slot's rows on its owner only: 2 per slot on s-1, slot % 5 on s-2.
+            if (now.ownerOfSlot(slot).id().equals("s-1")) {
+                s1[slot] = 2;
+            } else {
+                s2[slot] = slot % 5;
+            }
+        }
+        rows.write("s-1", new SlotRows.Counts(s1, counted));
+        rows.write("s-2", new SlotRows.Counts(s2, counted.plusSeconds(30)));
+        MovePlan expected = now.plan(List.of(now.shard("s-1").orElseThrow(), now.shard("s-2").orElseThrow(),
+                Shard.active("s-3", "http://127.0.0.1:9003", 1)));
+        long fromS1 = 2L * expected.moves().stream().filter(m -> m.from().equals("s-1")).count();
+        long fromS2 = expected.moves().stream().filter(m -> m.from().equals("s-2")).mapToLong(m -> m.slot() % 5).sum();
+
+        JsonNode known = admin.post("/actuator/migrations/s-3", "{\"url\":\"http://127.0.0.1:9003\"}").json();
+        rows.write("s-2", new SlotRows.Counts(new int[1024], counted));
+        JsonNode otherSlotCount = admin.post("/actuator/migrations/s-3", "{\"url\":\"http://127.0.0.1:9003\"}").json();
+        new StringRedisTemplate(connections).delete(keys.slotRows("s-2"));
+        JsonNode missing = admin.post("/actuator/migrations/s-3", "{\"url\":\"http://127.0.0.1:9003\"}").json();
+
+        assertThat(known.get("rowsToCopy").asLong()).isEqualTo(fromS1 + fromS2);
+        assertThat(known.get("rowsUnknownFrom")).isEmpty();
+        assertThat(known.get("rowsCountedAt").asString()).isEqualTo(counted.toString());
+        assertThat(rowsByMove(known)).containsEntry("s-1", fromS1).containsEntry("s-2", fromS2);
+        assertThat(otherSlotCount.get("rowsToCopy").isNull()).as("a count for another slot count is none").isTrue();
+        assertThat(otherSlotCount.get("rowsUnknownFrom").get(0).asString()).isEqualTo("s-2");
+        assertThat(missing.get("rowsToCopy").isNull()).isTrue();
+        assertThat(missing.get("rowsUnknownFrom")).hasSize(1);
+        assertThat(missing.get("rowsUnknownFrom").get(0).asString()).isEqualTo("s-2");
+        assertThat(rowsByMove(missing)).containsEntry("s-1", fromS1).containsEntry("s-2", null);
+    }
+
+    private static Map<String, Long> rowsByMove(JsonNode plan) {
+        Map<String, Long> rows = new HashMap<>();
+        plan.get("moves").forEach(move -> rows.put(move.get("from").asString(),
+                move.get("rows").isNull() ? null : move.get("rows").asLong()));
+        return rows;
     }
 
     @Test

@@ -4,12 +4,14 @@ import dev.bookmarks.registry.ImportReports;
 import dev.bookmarks.registry.ImportReports.ImportReport;
 import dev.bookmarks.registry.Problems;
 import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.SlotRows;
 import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,8 @@ import org.springframework.http.HttpStatus;
  * asked, whether it may go on, how far it went, the batch in flight and its target's report, the write pauses,
  * the slots left and the ETA: {@link ReshardingOverview});
  * {@code POST /actuator/migrations/{shardId}} with {@code url} (a new shard), {@code weight} or
- * {@code "drain": true} answers the plan (slots that move, from which shard to which, batches) and, with
+ * {@code "drain": true} answers the plan (slots that move, from which shard to which, batches, and the rows to
+ * copy by the sources' latest counts, {@link SlotRows}) and, with
  * {@code "start": true}, starts it; {@code POST /actuator/migrations} with {@code "action"} {@code pause},
  * {@code resume} or {@code abort} steers it. Reading needs a VIEWER, the rest an ADMIN.
  */
@@ -39,14 +42,16 @@ final class MigrationsEndpoint {
     private final RingStore ring;
     private final ReshardingStore state;
     private final ImportReports reports;
+    private final SlotRows rows;
     private final ReshardingProperties defaults;
     private final Clock clock;
 
-    MigrationsEndpoint(RingStore ring, ReshardingStore state, ImportReports reports, ReshardingProperties defaults,
-            Clock clock) {
+    MigrationsEndpoint(RingStore ring, ReshardingStore state, ImportReports reports, SlotRows rows,
+            ReshardingProperties defaults, Clock clock) {
         this.ring = ring;
         this.state = state;
         this.reports = reports;
+        this.rows = rows;
         this.defaults = defaults;
         this.clock = clock;
     }
@@ -109,14 +114,31 @@ final class MigrationsEndpoint {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("epoch", now.epoch());
         body.put("movedSlots", plan.moveCount());
+        Map<String, Optional<SlotRows.Counts>> counts = new LinkedHashMap<>();
+        plan.transfers().forEach(t -> counts.computeIfAbsent(t.from(), rows::read));
         List<Map<String, Object>> moves = new ArrayList<>();
         int batches = 0;
+        long rowsToCopy = 0;
         for (MovePlan.Transfer transfer : plan.transfers()) {
-            moves.add(Map.of("from", transfer.from(), "to", transfer.to(), "slots", transfer.slots()));
+            Map<String, Object> move = new LinkedHashMap<>();
+            move.put("from", transfer.from());
+            move.put("to", transfer.to());
+            move.put("slots", transfer.slots());
+            Long moved = rowsMoved(plan, transfer, counts.get(transfer.from()));
+            move.put("rows", moved);
+            rowsToCopy += moved == null ? 0 : moved;
+            moves.add(move);
             batches += (transfer.slots() + resharding.batchSlots() - 1) / resharding.batchSlots();
         }
+        List<String> unknown = counts.entrySet().stream()
+                .filter(e -> e.getValue().filter(c -> c.slotCount() == now.slotCount()).isEmpty())
+                .map(Map.Entry::getKey).toList();
         body.put("moves", moves);
         body.put("batches", batches);
+        body.put("rowsToCopy", unknown.isEmpty() ? rowsToCopy : null);
+        body.put("rowsUnknownFrom", unknown);
+        body.put("rowsCountedAt", counts.values().stream().flatMap(Optional::stream)
+                .map(SlotRows.Counts::measuredAt).min(Comparator.naturalOrder()).map(Object::toString).orElse(null));
         body.put("shards", shards);
         boolean go = Boolean.TRUE.equals(start);
         if (go) {
@@ -125,6 +147,24 @@ final class MigrationsEndpoint {
         }
         body.put("started", go);
         return new WebEndpointResponse<>(body, go ? 202 : 200);
+    }
+
+    /**
+     * The rows {@code transfer} copies by its source's latest count, or null without one for this ring's slots.
+     * Walks the plan's moves (at most one per slot) with the transfer's source and target.
+     */
+    private static @Nullable Long rowsMoved(MovePlan plan, MovePlan.Transfer transfer,
+            Optional<SlotRows.Counts> counts) {
+        if (counts.isEmpty() || counts.get().slotCount() != plan.slotCount()) {
+            return null;
+        }
+        long rows = 0;
+        for (MovePlan.Move move : plan.moves()) {
+            if (move.from().equals(transfer.from()) && move.to().equals(transfer.to())) {
+                rows += counts.get().of(move.slot());
+            }
+        }
+        return rows;
     }
 
     /** @param action {@code pause}, {@code resume} or {@code abort} */

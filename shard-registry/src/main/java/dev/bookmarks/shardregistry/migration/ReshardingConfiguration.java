@@ -4,6 +4,7 @@ import dev.bookmarks.registry.ImportReports;
 import dev.bookmarks.registry.RedisKeys;
 import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingStore;
+import dev.bookmarks.registry.SlotRows;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,10 @@ class ReshardingConfiguration {
     @Bean
     @ConditionalOnAvailableEndpoint
     MigrationsEndpoint migrationsEndpoint(RingStore ring, ReshardingStore state, ImportReports reports,
-            ReshardingProperties properties, ObjectProvider<Clock> clocks) {
-        return new MigrationsEndpoint(ring, state, reports, properties, clocks.getIfUnique(Clock::systemUTC));
+            RedisConnectionFactory connections, RedisKeys keys, ReshardingProperties properties,
+            ObjectProvider<Clock> clocks) {
+        // Reads only: the shards that write the counts set their time to live.
+        return new MigrationsEndpoint(ring, state, reports, new SlotRows(connections, keys, Duration.ofMinutes(3)),
+                properties, clocks.getIfUnique(Clock::systemUTC));
     }
 }
