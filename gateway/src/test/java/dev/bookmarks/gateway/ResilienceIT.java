@@ -11,6 +11,7 @@ import dev.bookmarks.protocol.BodyDigest;
 import dev.bookmarks.protocol.InternalSecret;
 import dev.bookmarks.protocol.RequestVerifier.Verdict;
 import dev.bookmarks.protocol.RequestVerifier;
+import dev.bookmarks.protocol.ShardHeaders;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -20,6 +21,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AutoClose;
@@ -50,6 +53,8 @@ import tools.jackson.databind.JsonNode;
         "bookmarks.gateway.resilience.retry.backoff-base=1ms",
         "bookmarks.gateway.resilience.retry.backoff-max=5ms",
         "bookmarks.gateway.resilience.retry.budget-min-per-second=1000",
+        // Several polls' worth (250 ms each), so that even a slow first attempt leaves time to hold the write.
+        "bookmarks.gateway.resilience.retry.slot-moving-wait=2s",
         // Long enough for any stub answer on a loaded machine, short enough to wait for once.
         "bookmarks.gateway.resilience.response-timeout=2s"})
 @ActiveProfiles("local")
@@ -62,6 +67,9 @@ class ResilienceIT extends GatewayIntegrationBase {
 
     @Autowired
     ShardCircuitBreakers breakers;
+
+    /** What a shard answers with a write to a slot frozen for its cutover. */
+    private static final Map<String, String> MOVING = Map.of("Retry-After", "1", ShardHeaders.SLOT_MOVING, "7");
 
     private GatewayClient client;
     private Ring ring;
@@ -210,6 +218,41 @@ class ResilienceIT extends GatewayIntegrationBase {
                     attempt.headers("Idempotency-Key"), BodyDigest.of(attempt.body().getBytes(StandardCharsets.UTF_8)),
                     attempt::header)).isEqualTo(new Verdict.Verified(userOfA, ring.epoch()));
         }
+    }
+
+    @Test
+    void holdsAWriteToAMovingSlotAndSendsItAgainUntilTheShardTakesItWhateverItsMethod() {
+        shardA.answerNextWith(503, MOVING, 2);
+        double before = meter("bookmarks_gateway_retries_total{decision=\"retried\",reason=\"slot_moving\"");
+
+        Reply reply = client.post("/api/users/" + userOfA + "/bookmarks", "{\"url\":\"https://example.org\"}",
+                bearer(client.devToken(userOfA)));
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(200);
+        assertThat(shardA.received()).hasSize(3).extracting(Received::body)
+                .containsOnly("{\"url\":\"https://example.org\"}");
+        assertThat(meter("bookmarks_gateway_retries_total{decision=\"retried\",reason=\"slot_moving\""))
+                .isEqualTo(before + 2);
+        assertThat(breakers.forShard("s-a").getMetrics().getNumberOfFailedCalls())
+                .as("a frozen slot is not a failing shard").isZero();
+    }
+
+    @Test
+    void handsTheClientTheMovingSlots503WithItsRetryAfterOnceTheWaitRunsOut() {
+        shardA.answerAlwaysWith(503, MOVING);
+        double before = meter("bookmarks_gateway_retries_total{decision=\"deadline\",reason=\"slot_moving\"");
+
+        Reply reply = client.send("DELETE", "/api/users/" + userOfA + "/bookmarks/" + UUID.randomUUID(), null,
+                bearer(client.devToken(userOfA)));
+
+        assertThat(reply.status()).as(reply.text()).isEqualTo(503);
+        assertThat(reply.header("Retry-After")).isEqualTo("1");
+        // Sent again at most every 250 ms within the 2 s wait, and not once more after it.
+        assertThat(shardA.received().size()).isBetween(2, 9);
+        assertThat(meter("bookmarks_gateway_retries_total{decision=\"deadline\",reason=\"slot_moving\""))
+                .isEqualTo(before + 1);
+        assertThat(breakers.forShard("s-a").getMetrics().getNumberOfFailedCalls()).isZero();
+        assertThat(breakers.forShard("s-a").getState()).isEqualTo(CircuitBreaker.State.CLOSED);
     }
 
     @Test

@@ -15,11 +15,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A stand-in for a shard: a JDK HTTP server on a free loopback port that records every request it
- * receives and answers 200 with a small JSON body naming itself, or, once, whatever a test scripted.
+ * receives and answers 200 with a small JSON body naming itself, or whatever a test scripted.
  */
 final class StubShard implements AutoCloseable {
 
@@ -28,6 +29,8 @@ final class StubShard implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicReference<Script> next = new AtomicReference<>();
+    private final AtomicInteger repeats = new AtomicInteger();
+    private volatile Script repeated;
     private volatile Script always;
 
     private StubShard(String id) {
@@ -60,17 +63,30 @@ final class StubShard implements AutoCloseable {
 
     /** Answers the next request by running {@code before}, then with {@code status} and a problem body. */
     void answerNextWith(int status, Runnable before) {
-        next.set(new Script(status, before));
+        next.set(new Script(status, Map.of(), before));
+    }
+
+    /** Answers the next {@code times} requests with {@code status}, these headers and a problem body. */
+    void answerNextWith(int status, Map<String, String> headers, int times) {
+        repeated = new Script(status, headers, () -> { });
+        repeats.set(times);
     }
 
     /** Answers every request with {@code status} until {@link #reset()}. */
     void answerAlwaysWith(int status) {
-        always = new Script(status, () -> { });
+        answerAlwaysWith(status, Map.of());
+    }
+
+    /** Answers every request with {@code status} and these headers until {@link #reset()}. */
+    void answerAlwaysWith(int status, Map<String, String> headers) {
+        always = new Script(status, headers, () -> { });
     }
 
     void reset() {
         received.clear();
         next.set(null);
+        repeats.set(0);
+        repeated = null;
         always = null;
     }
 
@@ -84,6 +100,9 @@ final class StubShard implements AutoCloseable {
                     exchange.getRequestURI().getRawQuery(), headers, body);
             received.add(request);
             Script script = next.getAndSet(null);
+            if (script == null && repeats.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                script = repeated;
+            }
             if (script == null) {
                 script = always;
             }
@@ -93,6 +112,7 @@ final class StubShard implements AutoCloseable {
                         .getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
                 exchange.getResponseHeaders().set("X-Bookmarks-Epoch", "0");
+                script.headers().forEach(exchange.getResponseHeaders()::set);
                 exchange.sendResponseHeaders(script.status(), problem.length);
                 exchange.getResponseBody().write(problem);
                 return;
@@ -112,7 +132,7 @@ final class StubShard implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private record Script(int status, Runnable before) {
+    private record Script(int status, Map<String, String> headers, Runnable before) {
     }
 
     /** A request as the shard received it; header names lower case. */

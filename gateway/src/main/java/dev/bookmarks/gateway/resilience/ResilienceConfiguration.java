@@ -93,10 +93,10 @@ public class ResilienceConfiguration {
 
     @Bean
     ShardRetryFilter shardRetryFilter(ResilienceProperties properties, RetryBudget budget,
-            ShardCircuitBreakers breakers, MeterRegistry meters) {
+            ShardCircuitBreakers breakers, RingWatcher watcher, MeterRegistry meters) {
         ResilienceProperties.Retry retry = properties.retry();
         Backoff backoff = new Backoff(retry.backoffBase(), retry.backoffMax(), ThreadLocalRandom.current());
-        return new ShardRetryFilter(retry, backoff, budget, breakers, meters);
+        return new ShardRetryFilter(retry, backoff, budget, breakers, RingChanges.of(watcher), meters);
     }
 
     @Bean

@@ -86,6 +86,9 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
      * @param budgetMaxTokens the most deposited retry tokens kept, in [1, 100000]
      * @param overallTimeout the most a request may take to get the shard's response headers, all
      *     attempts and backoffs together, in [100ms, 5m]; each attempt also has {@code response-timeout}
+     * @param slotMovingWait the most a write to a slot frozen for its cutover (a shard's 503 with
+     *     {@code X-Bookmarks-Slot-Moving}) is held and sent again, any method, outside the attempts and the
+     *     budget, in [0s, 1m] (default 5s); 0 hands the 503 with its {@code Retry-After} to the client at once
      */
     public record Retry(
             @DefaultValue("3") int maxAttempts,
@@ -94,7 +97,8 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
             @DefaultValue("0.2") double budgetRatio,
             @DefaultValue("5") double budgetMinPerSecond,
             @DefaultValue("100") double budgetMaxTokens,
-            @DefaultValue("15s") Duration overallTimeout) {
+            @DefaultValue("15s") Duration overallTimeout,
+            @DefaultValue("5s") Duration slotMovingWait) {
 
         public Retry {
             String p = "bookmarks.gateway.resilience.retry.";
@@ -107,6 +111,7 @@ public record ResilienceProperties(@DefaultValue CircuitBreaker circuitBreaker, 
             Ranges.require(p + "budget-min-per-second", budgetMinPerSecond, 0, 1000);
             Ranges.require(p + "budget-max-tokens", budgetMaxTokens, 1, 100_000);
             Ranges.require(p + "overall-timeout", overallTimeout, Duration.ofMillis(100), Duration.ofMinutes(5));
+            Ranges.require(p + "slot-moving-wait", slotMovingWait, Duration.ZERO, Duration.ofMinutes(1));
         }
     }
 

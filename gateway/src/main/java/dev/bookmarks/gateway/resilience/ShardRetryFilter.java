@@ -8,12 +8,14 @@ import dev.bookmarks.gateway.ShardFailures;
 import dev.bookmarks.gateway.exchange.ShardExchange;
 import dev.bookmarks.gateway.exchange.ShardRoute;
 import dev.bookmarks.protocol.ApiHeaders;
+import dev.bookmarks.protocol.ShardHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +47,13 @@ import reactor.netty.Connection;
  * <p>The overall deadline ({@code overall-timeout}) bounds the wait for the shard's response headers, all
  * attempts together: no retry starts whose backoff would end past it, and each attempt's response timeout is cut to
  * what is left of it ({@link AttemptDeadline}); when it passes, the client gets a 504 problem.
+ *
+ * <p>A 503 that names a slot moving ({@link ShardHeaders#SLOT_MOVING}) is no failure: the shard refused a write
+ * to a slot frozen for its cutover, before it did anything, and says so. Such a request, of any method, is held
+ * and sent again as soon as the ring changes (the cutover, or an abort: {@link RingChanges}), or after
+ * {@value #MOVING_POLL_MILLIS} ms should that news be missed, for at most {@code slot-moving-wait} and within the
+ * overall deadline; these sends take no attempt and no retry token. The client sees a write that took as long as
+ * the cutover, not a 503 and a whole {@code Retry-After} second.
  */
 public final class ShardRetryFilter implements GlobalFilter, Ordered {
 
@@ -53,6 +62,9 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
 
     /** Counter of retry decisions; tags {@code reason} and {@code decision}. */
     public static final String RETRIES_METRIC = "bookmarks.gateway.retries";
+
+    /** How often a held write to a moving slot is sent again if no ring change came meanwhile. */
+    static final long MOVING_POLL_MILLIS = 250;
 
     private static final Logger log = LoggerFactory.getLogger(ShardRetryFilter.class);
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
@@ -63,17 +75,21 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
     private final RetryBudget budget;
     private final ShardCircuitBreakers breakers;
     private final Duration overallTimeout;
+    private final Duration slotMovingWait;
+    private final RingChanges ringChanges;
     private final LongSupplier nanoTime;
     private final MeterRegistry meters;
     private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
 
     public ShardRetryFilter(ResilienceProperties.Retry properties, Backoff backoff, RetryBudget budget,
-            ShardCircuitBreakers breakers, MeterRegistry meters) {
+            ShardCircuitBreakers breakers, RingChanges ringChanges, MeterRegistry meters) {
         this.maxAttempts = properties.maxAttempts();
         this.backoff = backoff;
         this.budget = budget;
         this.breakers = breakers;
         this.overallTimeout = properties.overallTimeout();
+        this.slotMovingWait = properties.slotMovingWait();
+        this.ringChanges = ringChanges;
         this.nanoTime = System::nanoTime;
         this.meters = meters;
     }
@@ -87,18 +103,20 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         budget.onRequest();
         boolean retryable = isRetryable(exchange.getRequest());
-        long deadline = nanoTime.getAsLong() + overallTimeout.toNanos();
+        long start = nanoTime.getAsLong();
+        long deadline = start + overallTimeout.toNanos();
+        Deadlines deadlines = new Deadlines(deadline, Math.min(deadline, start + slotMovingWait.toNanos()));
         Mono<Void> attempts;
         if (ShardExchange.declaresBody(exchange.getRequest())) {
             attempts = ServerWebExchangeUtils.cacheRequestBody(exchange, request -> {
                 ServerWebExchange cached = exchange.mutate().request(request).build();
                 ShardExchange.markBodyHeld(cached);
-                return attempt(cached, chain, 1, retryable, deadline);
+                return attempt(cached, chain, 1, retryable, deadlines);
             });
         } else {
             // Nothing to hold: every attempt sends no body.
             ShardExchange.markBodyHeld(exchange);
-            attempts = attempt(exchange, chain, 1, retryable, deadline);
+            attempts = attempt(exchange, chain, 1, retryable, deadlines);
         }
         return attempts.contextWrite(context -> AttemptDeadline.put(context, deadline));
     }
@@ -109,24 +127,46 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
     }
 
     private Mono<Void> attempt(ServerWebExchange exchange, GatewayFilterChain chain, int attempt, boolean retryable,
-            long deadline) {
+            Deadlines deadlines) {
+        // Subscribed to before the attempt is sent, so that a cutover while it is on its way is not missed.
+        Mono<Void> ringChanged = ringChanges.next();
         return chain.filter(exchange)
-                .then(Mono.fromCallable(() -> unavailableFromShard(exchange) ? Failure.UNAVAILABLE : Failure.NONE))
+                .then(Mono.fromCallable(() -> failureOf(exchange)))
                 .onErrorResume(ShardFailures::isConnectFailure, error -> Mono.just(new Failure("connect", error)))
                 .flatMap(failure -> {
                     if (failure == Failure.NONE) {
                         return Mono.<Void>empty();
                     }
+                    if (failure == Failure.SLOT_MOVING) {
+                        if (!holdForMovingSlot(deadlines.slotMoving())) {
+                            return Mono.<Void>empty();
+                        }
+                        return Mono.firstWithSignal(ringChanged, Mono.delay(Duration.ofMillis(MOVING_POLL_MILLIS))
+                                .then()).then(Mono.defer(() -> {
+                                    discardShardAnswer(exchange);
+                                    return attempt(exchange, chain, attempt, retryable, deadlines);
+                                }));
+                    }
                     Mono<Void> giveUp = failure.error() == null ? Mono.empty() : Mono.error(failure.error());
-                    Duration delay = decide(exchange, failure, attempt, retryable, deadline);
+                    Duration delay = decide(exchange, failure, attempt, retryable, deadlines.overall());
                     if (delay == null) {
                         return giveUp;
                     }
                     return Mono.delay(delay).then(Mono.defer(() -> {
                         discardShardAnswer(exchange);
-                        return attempt(exchange, chain, attempt + 1, retryable, deadline);
+                        return attempt(exchange, chain, attempt + 1, retryable, deadlines);
                     }));
                 });
+    }
+
+    /**
+     * Whether a write refused for its moving slot is held and sent again: while the longest wait for the next
+     * try ends before {@code deadline}. Counted as reason {@code slot_moving}.
+     */
+    private boolean holdForMovingSlot(long deadline) {
+        boolean hold = nanoTime.getAsLong() + TimeUnit.MILLISECONDS.toNanos(MOVING_POLL_MILLIS) < deadline;
+        count("slot_moving", hold ? "retried" : "deadline");
+        return hold;
     }
 
     /** The backoff before the next attempt, or null for no retry. */
@@ -172,10 +212,14 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
                 .tag("reason", reason).tag("decision", decision).register(meters)).increment();
     }
 
-    private static boolean unavailableFromShard(ServerWebExchange exchange) {
+    private static Failure failureOf(ServerWebExchange exchange) {
         HttpStatusCode status = exchange.getResponse().getStatusCode();
-        return ShardExchange.isShardAnswer(exchange) && status != null
-                && status.value() == HttpStatus.SERVICE_UNAVAILABLE.value();
+        if (!ShardExchange.isShardAnswer(exchange) || status == null
+                || status.value() != HttpStatus.SERVICE_UNAVAILABLE.value()) {
+            return Failure.NONE;
+        }
+        return exchange.getResponse().getHeaders().containsHeader(ShardHeaders.SLOT_MOVING) ? Failure.SLOT_MOVING
+                : Failure.UNAVAILABLE;
     }
 
     /**
@@ -197,5 +241,15 @@ public final class ShardRetryFilter implements GlobalFilter, Ordered {
 
         static final Failure NONE = new Failure("none", null);
         static final Failure UNAVAILABLE = new Failure("unavailable", null);
+        static final Failure SLOT_MOVING = new Failure("slot_moving", null);
+    }
+
+    /**
+     * A request's deadlines, as {@link System#nanoTime()} values.
+     *
+     * @param overall the overall deadline: no retry waits past it
+     * @param slotMoving when holding a write for its moving slot stops, never after {@code overall}
+     */
+    private record Deadlines(long overall, long slotMoving) {
     }
 }

@@ -23,6 +23,7 @@ class ResiliencePropertiesTest {
         assertThat(properties.retry().maxAttempts()).isEqualTo(3);
         assertThat(properties.retry().budgetRatio()).isEqualTo(0.2);
         assertThat(properties.retry().overallTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(properties.retry().slotMovingWait()).isEqualTo(Duration.ofSeconds(5));
         assertThat(properties.responseTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(properties.dnsMaxTtl()).isEqualTo(Duration.ofSeconds(5));
     }
@@ -43,6 +44,15 @@ class ResiliencePropertiesTest {
         assertThat(bind(Map.of(name, "5m")).responseTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThatThrownBy(() -> bind(Map.of(name, "99ms"))).hasRootCauseMessage(name + " must be in [PT0.1S, PT5M]: PT0.099S");
         assertThatThrownBy(() -> bind(Map.of(name, "301s"))).hasRootCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void acceptsASlotMovingWaitFromZeroToAMinute() {
+        String name = "bookmarks.gateway.resilience.retry.slot-moving-wait";
+        assertThat(bind(Map.of(name, "0s")).retry().slotMovingWait()).isZero();
+        assertThat(bind(Map.of(name, "1m")).retry().slotMovingWait()).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> bind(Map.of(name, "61s"))).hasRootCauseMessage(name + " must be in [PT0S, PT1M]: PT1M1S");
+        assertThatThrownBy(() -> bind(Map.of(name, "-1s"))).hasRootCauseInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

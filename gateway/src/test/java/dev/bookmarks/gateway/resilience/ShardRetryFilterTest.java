@@ -59,6 +59,6 @@ class ShardRetryFilterTest {
         ResilienceProperties.Retry retry = resilience.retry();
         return new ShardRetryFilter(retry, new Backoff(retry.backoffBase(), retry.backoffMax(), new Random(7)),
                 RetryBudget.newBuilder().build(), new ShardCircuitBreakers(resilience.circuitBreaker()),
-                new SimpleMeterRegistry());
+                new RingChanges(), new SimpleMeterRegistry());
     }
 }
