@@ -1,5 +1,6 @@
 package dev.bookmarks.bookmarkservice.migration;
 
+import dev.bookmarks.ring.SlotRanges;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -134,12 +135,20 @@ final class SlotSet {
         return toString().hashCode();
     }
 
+    /** The set's text ({@link SlotRanges}), as a target names it in its reports. */
     @Override
     public String toString() {
-        List<String> items = new ArrayList<>(ranges.size());
+        int size = 0;
         for (int[] range : ranges) {
-            items.add(range[0] == range[1] ? Integer.toString(range[0]) : range[0] + "-" + range[1]);
+            size += range[1] - range[0] + 1;
         }
-        return String.join(",", items);
+        int[] slots = new int[size];
+        int next = 0;
+        for (int[] range : ranges) {
+            for (int slot = range[0]; slot <= range[1]; slot++) {
+                slots[next++] = slot;
+            }
+        }
+        return SlotRanges.format(slots);
     }
 }

@@ -7,6 +7,7 @@ import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.SlotRows;
 import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.SlotRanges;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
 import java.time.Clock;
@@ -214,7 +215,7 @@ final class MigrationsEndpoint {
 
     private static Map<String, Object> inFlight(ReshardingOverview.Batch batch) {
         Map<String, Object> flight = new LinkedHashMap<>();
-        flight.put("slots", ReshardingDriver.slotSet(batch.slots()));
+        flight.put("slots", SlotRanges.format(batch.slots()));
         flight.put("count", batch.slots().length);
         flight.put("source", batch.first().source().id());
         flight.put("target", batch.first().target().id());

@@ -11,6 +11,7 @@ import dev.bookmarks.ring.MigrationPhase;
 import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.SlotMigration;
+import dev.bookmarks.ring.SlotRanges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -140,7 +141,7 @@ public final class ReshardingDriver extends BackgroundTask {
         boolean frozen = Arrays.stream(migrating)
                 .allMatch(slot -> now.migrationOf(slot).orElseThrow().phase() == MigrationPhase.FROZEN);
         Optional<ImportReport> report = reports.read(target, source)
-                .filter(r -> r.slots().equals(slotSet(migrating)));
+                .filter(r -> r.slots().equals(SlotRanges.format(migrating)));
         if (!frozen) {
             if (control == Resharding.Control.PAUSED) {
                 state.write(progress.waiting("paused; " + migrating.length + " slots keep copying", at));
@@ -185,7 +186,7 @@ public final class ReshardingDriver extends BackgroundTask {
         if (at - frozenAt > plan.freezeTimeoutMillis() && write(now, r -> r.abort(migrating))) {
             state.write(progress.freezeTimedOut(at));
             log.warn("resharding {}: slots {} stayed frozen over {} ms waiting for {}; aborted, to be tried again",
-                    plan.id(), slotSet(migrating), plan.freezeTimeoutMillis(), target);
+                    plan.id(), SlotRanges.format(migrating), plan.freezeTimeoutMillis(), target);
         }
     }
 
@@ -193,27 +194,5 @@ public final class ReshardingDriver extends BackgroundTask {
     private boolean write(Ring now, UnaryOperator<Ring> change) {
         WriteResult result = ring.compareAndSet(now.epoch(), change.apply(now), signer);
         return result instanceof WriteResult.Written;
-    }
-
-    /** A slot set as the shards write it: ascending, runs as ranges ({@code 0-15,40}). */
-    static String slotSet(int[] slots) {
-        int[] sorted = slots.clone();
-        Arrays.sort(sorted);
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < sorted.length; i++) {
-            int j = i;
-            while (j + 1 < sorted.length && sorted[j + 1] == sorted[j] + 1) {
-                j++;
-            }
-            if (text.length() > 0) {
-                text.append(',');
-            }
-            text.append(sorted[i]);
-            if (j > i) {
-                text.append('-').append(sorted[j]);
-            }
-            i = j;
-        }
-        return text.toString();
     }
 }

@@ -4,6 +4,7 @@ import dev.bookmarks.registry.ImportReports;
 import dev.bookmarks.registry.ImportReports.ImportReport;
 import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.SlotRanges;
 import dev.bookmarks.ring.SlotMigration;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -47,7 +48,7 @@ record ReshardingOverview(Optional<Ring> ring, Optional<Resharding> resharding, 
             int[] slots = r.migratingSlots();
             SlotMigration first = r.migrationOf(slots[0]).orElseThrow();
             return new Batch(slots, first, reports.read(first.target().id(), first.source().id())
-                    .filter(report -> report.slots().equals(ReshardingDriver.slotSet(slots))));
+                    .filter(report -> report.slots().equals(SlotRanges.format(slots))));
         });
         OptionalLong remaining = OptionalLong.empty();
         OptionalLong eta = OptionalLong.empty();

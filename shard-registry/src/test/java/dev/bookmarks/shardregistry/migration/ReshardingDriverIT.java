@@ -12,6 +12,7 @@ import dev.bookmarks.registry.RingStore;
 import dev.bookmarks.registry.TrustedRingKeys;
 import dev.bookmarks.ring.MigrationPhase;
 import dev.bookmarks.ring.Ring;
+import dev.bookmarks.ring.SlotRanges;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.ShardState;
 import dev.bookmarks.ring.SlotMigration;
@@ -140,7 +141,7 @@ class ReshardingDriverIT {
         report(copying, Phase.CATCHING_UP, 0, copying.epoch());
         step();
         Ring frozen = ring.read().orElseThrow();
-        reports.write(new ImportReport(target(frozen), source(frozen), ReshardingDriver.slotSet(
+        reports.write(new ImportReport(target(frozen), source(frozen), SlotRanges.format(
                 frozen.migratingSlots()), frozen.epoch(), Phase.MISMATCH, 10, 0, 5, 0, clock.instant(),
                 "digests differ; users [alice]"));
 
@@ -307,7 +308,7 @@ class ReshardingDriverIT {
     }
 
     private void report(Ring at, Phase phase, long lag, long epoch) {
-        reports.write(new ImportReport(target(at), source(at), ReshardingDriver.slotSet(at.migratingSlots()), epoch,
+        reports.write(new ImportReport(target(at), source(at), SlotRanges.format(at.migratingSlots()), epoch,
                 phase, 100, lag, 40, 3, clock.instant(), ""));
     }
 
