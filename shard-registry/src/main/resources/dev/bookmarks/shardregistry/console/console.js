@@ -1,4 +1,4 @@
-// The ring console: the slot table as a picture, the shards, and where a user routes.
+// The ring console: the slot table as a picture (moving slots marked as such), the shards, and where a user routes.
 //
 // It follows the ring by polling /actuator/ring every 2 s and fetches the slot table (/console/slots) again only when
 // the epoch changed. Polling rather than server-sent events, although the registry's RingWatcher could feed them: the
@@ -19,11 +19,19 @@ const USER_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
 const $ = (id) => document.getElementById(id);
-let table = null; // {epoch, slotCount, columns, rows, shards, owners: Uint16Array}
+let table = null; // {epoch, slotCount, columns, rows, shards, owners: Uint16Array, moving: [{..., slots: [slot]}]}
 let lookedUp = null; // {user, slot, epoch}: the last successful lookup, redone when the epoch changes
 
 function colour(index) {
   return index < PALETTE.length ? PALETTE[index] : `hsl(${(index * 137.508) % 360} 60% 50%)`;
+}
+
+// How a moving slot is drawn, from its source's and its target's colours: halfway between them while it copies (it is
+// on its way), and that mix at half the brightness while it is frozen (its writes wait), so the two phases of one
+// move differ from each other and from every owner. The legend shows each colour with what it means.
+function movingRgb(source, target, phase) {
+  const mix = source.map((c, i) => Math.round((c + target[i]) / 2));
+  return phase === 'FROZEN' ? mix.map((c) => Math.round(c / 2)) : mix;
 }
 
 function rgb(css) {
@@ -56,6 +64,22 @@ async function getJson(path) {
   return response.json();
 }
 
+/**
+ * The slots of a slot set as the shards write it (SlotTable's contract): "0-15,40" is 0 to 15 and 40. Refuses what
+ * is not one, or a slot outside the ring, rather than drawing it somewhere.
+ */
+function parseSlotSet(text, slotCount) {
+  const slots = [];
+  for (const part of text.split(',')) {
+    const run = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const first = run ? Number(run[1]) : NaN;
+    const last = run && run[2] !== undefined ? Number(run[2]) : first;
+    if (!(first <= last && last < slotCount)) throw new Error(`/console/slots: not a slot set: ${text}`);
+    for (let slot = first; slot <= last; slot++) slots.push(slot);
+  }
+  return slots;
+}
+
 /** The slot table with its owners decoded: two bytes per slot, little-endian (SlotTable's contract). */
 function decode(slots) {
   const bytes = Uint8Array.from(atob(slots.owners), (c) => c.charCodeAt(0));
@@ -63,7 +87,13 @@ function decode(slots) {
   for (let slot = 0; slot < slots.slotCount; slot++) {
     owners[slot] = bytes[2 * slot] | (bytes[2 * slot + 1] << 8);
   }
-  return { ...slots, owners };
+  // No list is no moving slots: a registry from before resharding, answering mid-upgrade, sends none.
+  const moving = (slots.moving ?? []).map((group) => ({ ...group, slots: parseSlotSet(group.slots, slots.slotCount) }));
+  return { ...slots, owners, moving };
+}
+
+function plural(n, one, many) {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function drawGrid() {
@@ -81,10 +111,22 @@ function drawGrid() {
     const [r, g, b] = colours[owner];
     image.data.set([r, g, b, 255], slot * 4);
   }
+  // The owner counts stay the ring's (a moving slot is its source's until cutover); only the colour says it moves.
+  const index = new Map(table.shards.map((id, i) => [id, i]));
+  const moving = table.moving.map((group) => {
+    const [r, g, b] = movingRgb(colours[index.get(group.source)], colours[index.get(group.target)], group.phase);
+    for (const slot of group.slots) image.data.set([r, g, b, 255], slot * 4);
+    return { ...group, css: `rgb(${r} ${g} ${b})`, phaseText: group.phase.toLowerCase() };
+  });
   context.putImageData(image, 0, 0);
+  const movingCount = moving.reduce((sum, group) => sum + group.slots.length, 0);
   canvas.dataset.epoch = String(table.epoch);
+  canvas.dataset.moving = String(movingCount);
+  const movingLabel = movingCount === 0 ? ''
+    : `; ${plural(movingCount, 'slot', 'slots')} moving: ${moving.map((group) => `${group.slots.length} from `
+      + `${group.source} to ${group.target}, ${group.phaseText}`).join('; ')}`;
   canvas.setAttribute('aria-label', `Slot grid, ${table.columns} by ${table.rows}, of ${table.slotCount} slots at epoch `
-    + `${table.epoch}: ${table.shards.map((id, i) => `${id} owns ${counts[i]}`).join(', ')}`);
+    + `${table.epoch}: ${table.shards.map((id, i) => `${id} owns ${counts[i]}`).join(', ')}${movingLabel}`);
   $('legend').replaceChildren(...table.shards.map((id, i) => {
     const item = document.createElement('li');
     item.dataset.shard = id;
@@ -93,17 +135,30 @@ function drawGrid() {
     const count = document.createElement('span');
     count.className = 'count';
     count.textContent = String(counts[i]);
-    item.append(swatch(i), name, count);
+    item.append(swatch(colour(i)), name, count);
+    return item;
+  }), ...moving.map((group) => {
+    const item = document.createElement('li');
+    item.className = 'moving';
+    item.dataset.source = group.source;
+    item.dataset.target = group.target;
+    item.dataset.phase = group.phase;
+    item.dataset.count = String(group.slots.length);
+    const text = document.createElement('span');
+    text.textContent = `moving ${group.source} → ${group.target} (${group.phaseText}): `
+      + `${plural(group.slots.length, 'slot', 'slots')}`;
+    item.append(swatch(group.css), text);
     return item;
   }));
+  $('moving-note').hidden = movingCount === 0;
   placeMarker();
 }
 
-function swatch(index) {
+function swatch(css) {
   const element = document.createElement('span');
   element.className = 'swatch';
   element.setAttribute('aria-hidden', 'true');
-  if (index !== undefined) element.style.background = colour(index);
+  if (css !== undefined) element.style.background = css;
   return element;
 }
 
@@ -156,7 +211,8 @@ function renderRing(ring) {
     row.dataset.shard = shard.id;
     const name = document.createElement('th');
     name.scope = 'row';
-    name.append(swatch(index.get(shard.id)), document.createTextNode(` ${shard.id}`));
+    name.append(swatch(index.has(shard.id) ? colour(index.get(shard.id)) : undefined),
+      document.createTextNode(` ${shard.id}`));
     const liveness = shard.alive == null ? 'unknown' : shard.alive ? 'alive' : 'dead';
     row.append(name, cell(shard.url, 'url'), cell(String(shard.weight), 'weight'), cell(shard.state, 'state'),
       cell(String(shard.slotsOwned), 'slots'), cell(`${(shard.share * 100).toFixed(1)}%`, 'share'),
