@@ -1,10 +1,13 @@
-// The ring console: the slot table as a picture (moving slots marked as such), the shards, and where a user routes.
+// The ring console: the slot table as a picture (moving slots marked as such), the shards, a resharding's progress,
+// and where a user routes.
 //
 // It follows the ring by polling /actuator/ring every 2 s and fetches the slot table (/console/slots) again only when
 // the epoch changed. Polling rather than server-sent events, although the registry's RingWatcher could feed them: the
 // page must read /actuator/ring anyway for what changes without a new epoch (liveness, heartbeat ages), a poll holds
 // no connection or servlet thread open per operator through proxies and registry restarts, and it recovers by itself
 // after either. 2 s keeps a ring change on the screen within seconds at one small request per poll.
+// Each poll reads /actuator/migrations too: a resharding's progress (rows copied, the target's lag, the state of the
+// batch) changes without a new epoch.
 //
 // User-supplied strings (shard IDs, URLs, server messages) are set with textContent only; no inline script or style
 // (the page's Content-Security-Policy forbids both), styles are set through the CSSOM.
@@ -221,14 +224,93 @@ function renderRing(ring) {
   }));
 }
 
+function duration(seconds) {
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** The batch in flight, and what its target last reported about it. */
+function batchText(flight) {
+  if (!flight) return 'none';
+  const text = `${plural(flight.count, 'slot', 'slots')} (${flight.slots}) from ${flight.source} to ${flight.target}, `
+    + `${String(flight.phase).toLowerCase()}`;
+  const report = flight.report;
+  if (!report) return `${text}; no report from ${flight.target} yet`;
+  return `${text}; ${flight.target} reports ${String(report.phase).toLowerCase().replaceAll('_', ' ')}`
+    + `${report.lag == null || report.lag < 0 ? '' : `, lag ${report.lag}`}`
+    + `${report.rowsCopied == null ? '' : `, ${plural(report.rowsCopied, 'row', 'rows')} copied`}`;
+}
+
+function pausesText(pauses) {
+  if (!pauses || !pauses.count) return 'none yet';
+  return `p50 ${pauses.p50Millis} ms · p99 ${pauses.p99Millis} ms · max ${pauses.maxMillis} ms `
+    + `(${plural(pauses.count, 'batch', 'batches')})`;
+}
+
+/**
+ * The resharding section from /actuator/migrations. A field the body leaves out is shown as unknown, never as an error:
+ * remainingSlots, totalSlots and etaSeconds come and go with the resharding's state. The bar's length is the slots to
+ * move in all (totalSlots, or the slots moved plus those remaining); while neither is known the bar is indeterminate
+ * rather than a guess.
+ */
+function renderResharding(view) {
+  const section = $('resharding');
+  const resharding = view.resharding;
+  $('resharding-none').hidden = !!resharding;
+  $('resharding-detail').hidden = !resharding;
+  if (!resharding) {
+    section.dataset.state = 'none';
+    return;
+  }
+  const progress = view.progress ?? {};
+  const status = progress.status ?? 'UNKNOWN';
+  section.dataset.state = status;
+  $('resharding-status').dataset.status = status;
+  $('resharding-status').textContent = status.toLowerCase();
+  $('resharding-control').textContent = view.control ? view.control.toLowerCase() : '–';
+  $('resharding-reason').textContent = progress.reason ? progress.reason : '';
+  $('resharding-started').textContent = resharding.createdAtMillis
+    ? new Date(resharding.createdAtMillis).toLocaleString() : 'unknown';
+  const moved = progress.slotsMoved ?? 0;
+  const total = view.totalSlots ?? (view.remainingSlots == null ? null : moved + view.remainingSlots);
+  const bar = $('resharding-progress');
+  if (total == null) {
+    bar.removeAttribute('value');
+    $('resharding-progress-text').textContent = `${plural(moved, 'slot', 'slots')} moved; how many remain is not known`;
+  } else {
+    // A resharding that has nothing to move is complete: a full bar, not an empty one.
+    bar.max = Math.max(total, 1);
+    bar.value = total === 0 ? 1 : moved;
+    $('resharding-progress-text').textContent = `${moved} of ${plural(total, 'slot', 'slots')}`;
+  }
+  $('resharding-batches').textContent = `${progress.batches ?? 0} cut over`
+    + `${resharding.batchSlots ? `, up to ${resharding.batchSlots} slots each` : ''}`
+    + `${progress.freezeTimeouts ? `; ${plural(progress.freezeTimeouts, 'freeze', 'freezes')} timed out` : ''}`;
+  $('resharding-rows').textContent = String(progress.rowsCopied ?? 0);
+  $('resharding-batch').textContent = batchText(view.inFlight);
+  $('resharding-pauses').textContent = pausesText(view.pauses);
+  $('resharding-eta').textContent = typeof view.etaSeconds === 'number' ? `about ${duration(view.etaSeconds)}`
+    : status === 'RUNNING' ? 'not known yet' : '–';
+}
+
 async function poll() {
   try {
-    const ring = await getJson('/actuator/ring');
+    // Both at once; a failure to read the resharding leaves the rest of the page live.
+    const [ring, migrations] = await Promise.all([getJson('/actuator/ring'),
+      getJson('/actuator/migrations').then((view) => ({ view }), (error) => ({ error }))]);
     if (!table || table.epoch !== ring.epoch) {
       table = decode(await getJson('/console/slots'));
       drawGrid();
     }
     renderRing(ring);
+    if (migrations.error) {
+      $('resharding-error').textContent = migrations.error.message;
+    } else {
+      renderResharding(migrations.view);
+    }
+    $('resharding-error').hidden = !migrations.error;
     if (lookedUp !== null && lookedUp.epoch !== ring.epoch) {
       // The slot stays, its owner may not: say where the user routes now.
       await lookup(lookedUp.user);
