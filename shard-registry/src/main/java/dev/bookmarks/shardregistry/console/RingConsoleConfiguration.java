@@ -25,16 +25,18 @@ import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * The ring console for operators, on the registry's management port beside the Actuator endpoints it reads
- * ({@code /actuator/ring}, {@code /actuator/route/{userId}}): {@code GET /console} (the page), its script and style
- * ({@code /console/console.js}, {@code /console/console.css}), and {@code GET /console/slots}, the slot table
- * ({@link SlotTable}) that no Actuator endpoint carries; any other {@code /console/} path is a 404 problem. Same origin,
+ * ({@code /actuator/ring}, {@code /actuator/route/{userId}}, {@code /actuator/migrations}): {@code GET /console} (the
+ * page), its script and style ({@code /console/console.js}, {@code /console/console.css}), and
+ * {@code GET /console/slots}, the slot table ({@link SlotTable}) that no Actuator endpoint carries; any other
+ * {@code /console/} path is a 404 problem. Same origin,
  * so the browser's Basic credentials for the port cover every call; the management port's security
  * ({@code AdminSecurityConfiguration}) lets an ADMIN or a VIEWER read them, refuses every other method on them, and
  * sets the console's Content-Security-Policy, {@code nosniff} and {@code Referrer-Policy: no-referrer}. The files
  * have strong ETags (a SHA-256 of their bytes, so a 304 is exact) and {@code Cache-Control: no-cache}: a browser
  * revalidates on every load and never runs a script older than the registry it talks to.
  *
- * <p>The page follows the ring by polling {@code /actuator/ring} every 2 s rather than by server-sent events: it has
+ * <p>The page follows the ring by polling {@code /actuator/ring} (and a resharding's progress by polling
+ * {@code /actuator/migrations}) every 2 s rather than by server-sent events: it has
  * to read that endpoint anyway for what changes without a new epoch (liveness, heartbeat ages), a poll holds no
  * servlet thread or connection open per operator through proxies and registry restarts, and 2 s is well within
  * "seconds" for a human watching a ring change.

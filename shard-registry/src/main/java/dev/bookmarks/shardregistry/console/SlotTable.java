@@ -1,17 +1,24 @@
 package dev.bookmarks.shardregistry.console;
 
+import dev.bookmarks.ring.MigrationPhase;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
+import dev.bookmarks.ring.SlotMigration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The ring's slot table as the console draws it: the shards in directory order, for every slot the index of its
  * owner in that list, two bytes little-endian per slot, Base64 (32 KiB of table for 16384 slots, 43 KiB on the wire),
- * and the grid to draw it on. Two bytes because a ring may have up to {@value Ring#MAX_SHARDS} shards; the page
- * fetches the table only when the epoch changed, so its size is paid once per change, not per poll.
+ * the grid to draw it on, and the slots that are moving. Two bytes because a ring may have up to
+ * {@value Ring#MAX_SHARDS} shards; the page fetches the table only when the epoch changed, so its size is paid once
+ * per change, not per poll. Every migration step (start, freeze, cutover, abort) is a new epoch, so the moving slots
+ * are never older than the table either.
  *
  * @param epoch the ring's epoch
  * @param slotCount how many slots
@@ -19,9 +26,28 @@ import java.util.Map;
  * @param rows the grid's height; {@code columns * rows == slotCount}, and {@code columns} is {@code rows} or twice it
  * @param shards the shards' IDs in directory order; an owner index points into this list
  * @param owners Base64 of {@code 2 * slotCount} bytes: slot {@code s}'s owner index at bytes {@code 2s} (low) and
- *     {@code 2s + 1} (high)
+ *     {@code 2s + 1} (high); a moving slot's owner is its migration's source until cutover, as the ring says
+ * @param moving the slots migrating, one {@link Moving} group per (source, target, phase), in the order of each
+ *     group's lowest slot; every migrating slot is in exactly one group; empty when no slot migrates
  */
-public record SlotTable(long epoch, int slotCount, int columns, int rows, List<String> shards, String owners) {
+public record SlotTable(long epoch, int slotCount, int columns, int rows, List<String> shards, String owners,
+        List<Moving> moving) {
+
+    public SlotTable {
+        moving = List.copyOf(moving);
+    }
+
+    /**
+     * Slots that migrate between the same two shards in the same phase.
+     *
+     * @param source the ID of the shard that owns them and serves them until cutover
+     * @param target the ID of the shard that owns them after cutover
+     * @param phase {@code COPYING} (the source serves reads and writes) or {@code FROZEN} (reads only)
+     * @param slots the slots as the shards write a slot set: ascending, comma-separated, a run of consecutive slots
+     *     as {@code first-last} and a slot without a neighbour alone, never empty ({@code "0-15,40"})
+     */
+    public record Moving(String source, String target, MigrationPhase phase, String slots) {
+    }
 
     /** The table of this ring. */
     public static SlotTable of(Ring ring) {
@@ -38,7 +64,50 @@ public record SlotTable(long epoch, int slotCount, int columns, int rows, List<S
         }
         int columns = columns(ring.slotCount());
         return new SlotTable(ring.epoch(), ring.slotCount(), columns, ring.slotCount() / columns, ids,
-                Base64.getEncoder().encodeToString(bytes));
+                Base64.getEncoder().encodeToString(bytes), moving(ring));
+    }
+
+    private record Group(String source, String target, MigrationPhase phase) {
+    }
+
+    private static List<Moving> moving(Ring ring) {
+        // Insertion order, and the slots ascending: each group comes in the order of its lowest slot.
+        Map<Group, IntStream.Builder> groups = new LinkedHashMap<>();
+        for (int slot : ring.migratingSlots()) {
+            SlotMigration migration = ring.migrationOf(slot).orElseThrow();
+            groups.computeIfAbsent(new Group(migration.source().id(), migration.target().id(), migration.phase()),
+                    group -> IntStream.builder()).add(slot);
+        }
+        List<Moving> moving = new ArrayList<>(groups.size());
+        groups.forEach((group, slots) -> moving.add(
+                new Moving(group.source(), group.target(), group.phase(), slotSet(slots.build().toArray()))));
+        return moving;
+    }
+
+    /**
+     * A slot set as the shards write it (the registry's driver and the shards' import reports use the same text):
+     * ascending, runs of consecutive slots as {@code first-last}, single slots alone, comma-separated, so
+     * {@code {0, 1, 2, 40}} is {@code "0-2,40"}. A copy of the driver's own, which is private to its package.
+     *
+     * @param ascending distinct slots, ascending
+     */
+    static String slotSet(int[] ascending) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < ascending.length; i++) {
+            int last = i;
+            while (last + 1 < ascending.length && ascending[last + 1] == ascending[last] + 1) {
+                last++;
+            }
+            if (!text.isEmpty()) {
+                text.append(',');
+            }
+            text.append(ascending[i]);
+            if (last > i) {
+                text.append('-').append(ascending[last]);
+            }
+            i = last;
+        }
+        return text.toString();
     }
 
     /**

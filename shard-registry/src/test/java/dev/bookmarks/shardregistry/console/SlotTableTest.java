@@ -3,6 +3,8 @@ package dev.bookmarks.shardregistry.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.bookmarks.ring.MigrationPhase;
+import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import java.nio.ByteBuffer;
@@ -10,9 +12,15 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class SlotTableTest {
+
+    // On 1024 slots, a owns 0-511 and b 512-1023; with c joining, the plan moves a's 342-511 and b's 853-1023 to c
+    // (as RingMigrationTest works out by hand).
+    private static final List<Shard> AB = List.of(shard("a"), shard("b"));
+    private static final List<Shard> ABC = List.of(shard("a"), shard("b"), shard("c"));
 
     private static Shard shard(String id) {
         return Shard.active(id, "http://127.0.0.1:9000/" + id, 1);
@@ -89,6 +97,59 @@ class SlotTableTest {
             sawHighIndex |= index > 255;
         }
         assertThat(sawHighIndex).isTrue();
+    }
+
+    private static int[] range(int first, int last) {
+        return IntStream.rangeClosed(first, last).toArray();
+    }
+
+    @Test
+    void groupsMovingSlotsBySourceTargetAndPhaseInTheOrderOfTheirLowestSlot() {
+        Ring ring = Ring.create(1024, AB);
+        MovePlan plan = ring.plan(ABC);
+        Ring moving = ring.startMigration(plan, IntStream.concat(IntStream.concat(
+                IntStream.rangeClosed(342, 357), IntStream.of(400)), IntStream.rangeClosed(853, 868)).toArray())
+                .freeze(range(853, 868));
+
+        SlotTable table = SlotTable.of(moving);
+
+        assertThat(table.moving()).containsExactly(
+                new SlotTable.Moving("a", "c", MigrationPhase.COPYING, "342-357,400"),
+                new SlotTable.Moving("b", "c", MigrationPhase.FROZEN, "853-868"));
+        assertThat(table.shards()).as("the target is in the directory, owning nothing yet")
+                .containsExactly("a", "b", "c");
+        int[] owners = decode(table);
+        assertThat(table.shards().get(owners[342])).as("a moving slot's owner is its source").isEqualTo("a");
+        assertThat(table.shards().get(owners[860])).isEqualTo("b");
+    }
+
+    @Test
+    void splitsOnePairsSlotsByPhaseWhenPartOfThemIsFrozen() {
+        Ring ring = Ring.create(1024, AB);
+        Ring moving = ring.startMigration(ring.plan(ABC), range(342, 357)).freeze(range(342, 349));
+
+        assertThat(SlotTable.of(moving).moving()).containsExactly(
+                new SlotTable.Moving("a", "c", MigrationPhase.FROZEN, "342-349"),
+                new SlotTable.Moving("a", "c", MigrationPhase.COPYING, "350-357"));
+    }
+
+    @Test
+    void listsNothingMovingWhenNoSlotMigratesNotEvenAfterAnAbortOrACutover() {
+        Ring ring = Ring.create(1024, AB);
+        Ring started = ring.startMigration(ring.plan(ABC), range(342, 357));
+
+        assertThat(SlotTable.of(ring).moving()).isEmpty();
+        assertThat(SlotTable.of(started.abort(range(342, 357))).moving()).isEmpty();
+        assertThat(SlotTable.of(started.freeze(range(342, 357)).cutover(range(342, 357))).moving()).isEmpty();
+    }
+
+    @Test
+    void writesASlotSetAscendingWithRunsAsRangesAndSinglesAlone() {
+        assertThat(SlotTable.slotSet(new int[] {0, 1, 2, 15, 40, 41, 99})).isEqualTo("0-2,15,40-41,99");
+        assertThat(SlotTable.slotSet(new int[] {7})).isEqualTo("7");
+        assertThat(SlotTable.slotSet(new int[] {3, 5, 7})).isEqualTo("3,5,7");
+        assertThat(SlotTable.slotSet(range(0, 16383))).isEqualTo("0-16383");
+        assertThat(SlotTable.slotSet(new int[0])).isEmpty();
     }
 
     @Test
