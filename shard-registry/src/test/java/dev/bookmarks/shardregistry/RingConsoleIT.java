@@ -362,14 +362,11 @@ class RingConsoleIT {
             String slotsMoved = String.valueOf(progress.get("slotsMoved").asInt());
             assertThat(slotsMoved).isEqualTo("0");
             assertThat(bar.getDomProperty("value")).isEqualTo(slotsMoved);
-            // totalSlots is part of /actuator/migrations's contract, but not yet of every registry's: one without it
-            // gives no total while a batch is in flight, and the page then draws the bar indeterminate.
-            if (shown.has("totalSlots")) {
-                String total = String.valueOf(shown.get("totalSlots").asInt());
-                assertThat(bar.getDomAttribute("max")).isEqualTo(total);
-                assertThat(bar.getDomAttribute("value")).isEqualTo(slotsMoved);
-                assertThat(text("resharding-progress-text")).isEqualTo("0 of " + total + " slots");
-            }
+            String total = String.valueOf(shown.get("totalSlots").asInt());
+            assertThat(total).as("the share s-5 takes, the batch in flight included").isNotEqualTo("0");
+            assertThat(bar.getDomAttribute("max")).isEqualTo(total);
+            assertThat(bar.getDomAttribute("value")).isEqualTo(slotsMoved);
+            assertThat(text("resharding-progress-text")).isEqualTo("0 of " + total + " slots");
             assertThat(text("resharding-rows")).isEqualTo(String.valueOf(progress.get("rowsCopied").asLong()));
             assertThat(text("resharding-batch")).isEqualTo("64 slots (" + flight.get("slots").asString() + ") from "
                     + source + " to s-5, copying; no report from s-5 yet");

@@ -4,6 +4,7 @@ import dev.bookmarks.ring.MigrationPhase;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
 import dev.bookmarks.ring.SlotMigration;
+import dev.bookmarks.ring.SlotRanges;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -43,8 +44,8 @@ public record SlotTable(long epoch, int slotCount, int columns, int rows, List<S
      * @param source the ID of the shard that owns them and serves them until cutover
      * @param target the ID of the shard that owns them after cutover
      * @param phase {@code COPYING} (the source serves reads and writes) or {@code FROZEN} (reads only)
-     * @param slots the slots as the shards write a slot set: ascending, comma-separated, a run of consecutive slots
-     *     as {@code first-last} and a slot without a neighbour alone, never empty ({@code "0-15,40"})
+     * @param slots the slots as every process writes a slot set ({@link SlotRanges}): ascending, comma-separated, a
+     *     run of consecutive slots as {@code first-last} and a slot without a neighbour alone ({@code "0-15,40"})
      */
     public record Moving(String source, String target, MigrationPhase phase, String slots) {
     }
@@ -79,35 +80,9 @@ public record SlotTable(long epoch, int slotCount, int columns, int rows, List<S
                     group -> IntStream.builder()).add(slot);
         }
         List<Moving> moving = new ArrayList<>(groups.size());
-        groups.forEach((group, slots) -> moving.add(
-                new Moving(group.source(), group.target(), group.phase(), slotSet(slots.build().toArray()))));
+        groups.forEach((group, slots) -> moving.add(new Moving(group.source(), group.target(), group.phase(),
+                SlotRanges.format(slots.build().toArray()))));
         return moving;
-    }
-
-    /**
-     * A slot set as the shards write it (the registry's driver and the shards' import reports use the same text):
-     * ascending, runs of consecutive slots as {@code first-last}, single slots alone, comma-separated, so
-     * {@code {0, 1, 2, 40}} is {@code "0-2,40"}. A copy of the driver's own, which is private to its package.
-     *
-     * @param ascending distinct slots, ascending
-     */
-    static String slotSet(int[] ascending) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < ascending.length; i++) {
-            int last = i;
-            while (last + 1 < ascending.length && ascending[last + 1] == ascending[last] + 1) {
-                last++;
-            }
-            if (!text.isEmpty()) {
-                text.append(',');
-            }
-            text.append(ascending[i]);
-            if (last > i) {
-                text.append('-').append(ascending[last]);
-            }
-            i = last;
-        }
-        return text.toString();
     }
 
     /**

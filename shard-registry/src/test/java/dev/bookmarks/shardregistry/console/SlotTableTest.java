@@ -144,15 +144,6 @@ class SlotTableTest {
     }
 
     @Test
-    void writesASlotSetAscendingWithRunsAsRangesAndSinglesAlone() {
-        assertThat(SlotTable.slotSet(new int[] {0, 1, 2, 15, 40, 41, 99})).isEqualTo("0-2,15,40-41,99");
-        assertThat(SlotTable.slotSet(new int[] {7})).isEqualTo("7");
-        assertThat(SlotTable.slotSet(new int[] {3, 5, 7})).isEqualTo("3,5,7");
-        assertThat(SlotTable.slotSet(range(0, 16383))).isEqualTo("0-16383");
-        assertThat(SlotTable.slotSet(new int[0])).isEmpty();
-    }
-
-    @Test
     void drawsEverySlotCountOnTheMostNearlySquareGridWithNoEmptyCell() {
         SlotTable table = SlotTable.of(Ring.create(16384, List.of(shard("a"))));
         assertThat(table.columns()).isEqualTo(128);
