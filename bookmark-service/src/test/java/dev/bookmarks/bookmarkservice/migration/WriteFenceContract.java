@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,6 +48,9 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    DataSource database;
 
     @Autowired
     PlatformTransactionManager transactions;
@@ -132,24 +136,14 @@ abstract class WriteFenceContract extends ShardIntegrationBase {
         int slot = slotOf(user);
         ring.startMigration(slot);
         UUID before = UUID.randomUUID();
-        CountDownLatch appended = new CountDownLatch(1);
-        CountDownLatch commit = new CountDownLatch(1);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() ->
-                new TransactionTemplate(transactions).executeWithoutResult(status -> {
-                    changes.bookmarkChanged(user, before);
-                    appended.countDown();
-                    awaitLatch(commit);
-                }));
-        assertThat(appended.await(10, TimeUnit.SECONDS)).isTrue();
+        HeldWrite held = HeldWrite.append(transactions, () -> changes.bookmarkChanged(user, before));
         Ring freezing = ring.freeze(slot);
 
         CompletableFuture<HttpResponse<String>> position = CompletableFuture.supplyAsync(
                 () -> target.get("/internal/migration/position?epoch=" + freezing.epoch()));
-        // Long enough for the request to reach the stripes, short of H2's 2 s lock timeout.
-        Thread.sleep(500);
+        HeldWrite.awaitALockWaiter(database);
         boolean answeredBeforeTheCommit = position.isDone();
-        commit.countDown();
-        writer.get(10, TimeUnit.SECONDS);
+        held.commit();
         JsonNode answer = ok(position.get(10, TimeUnit.SECONDS));
         long seq = jdbc.sql("SELECT seq FROM change_log WHERE bookmark_id = :id").param("id", before)
                 .query(Long.class).single();
