@@ -19,7 +19,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Lets a request for an internal path ({@link InternalPaths}) through only if another shard signed it for exactly
  * this request and this shard, and it was not let through before: 401 otherwise, a gateway's signature included
  * (the gateway signature filter does not look at these paths, and no gateway signature verifies here). Runs
- * after {@code CanonicalPathFilter}, so the raw path verified is the path dispatched on.
+ * after {@code CanonicalPathFilter}, so the raw path verified is the path dispatched on. The verified caller is
+ * named in the request for {@link MigrationReaders}, which decides what it may read.
  *
  * <p>The body is digested as received, at most {@value #MAX_BODY_BYTES} bytes (413 beyond), so the signature
  * covers it; the internal calls are all reads, and none of their handlers reads a body.
@@ -60,9 +61,11 @@ final class InternalSignatureFilter extends OncePerRequestFilter {
             Problems.write(response, HttpStatus.UNAUTHORIZED, "Not from a shard", refused.reason());
             return;
         }
+        String caller = ((Verdict.Verified) verdict).callerShardId();
         // Debug, not info: a copy pages thousands of times; switch it on to see which shard read what.
         log.debug("{} {}?{} for shard {}", request.getMethod(), request.getRequestURI(), request.getQueryString(),
-                ((Verdict.Verified) verdict).callerShardId());
+                caller);
+        request.setAttribute(MigrationReaders.CALLER, caller);
         chain.doFilter(request, response);
     }
 }

@@ -52,6 +52,11 @@ class MigrationConfiguration {
     }
 
     @Bean
+    MigrationReaders migrationReaders(RingWatcher watcher, ShardProperties shard) {
+        return new MigrationReaders(watcher, shard.id(), shard.ownership().refreshWait());
+    }
+
+    @Bean
     MigrationSource migrationSource(JdbcClient jdbc, PlatformTransactionManager transactions) {
         return new MigrationSource(jdbc, transactions);
     }

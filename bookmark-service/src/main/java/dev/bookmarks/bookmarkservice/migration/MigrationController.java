@@ -1,6 +1,8 @@
 package dev.bookmarks.bookmarkservice.migration;
 
+import dev.bookmarks.ring.SlotHash;
 import dev.bookmarks.ring.UserIds;
+import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,8 +21,9 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The source side of a slot migration: what a target shard reads from this one, all of it read-only. Only
- * another shard's signature gets a request here ({@link InternalSignatureFilter}); the calls and their answers
- * are in the package documentation. Parameters are bound as text and checked here, so that every bad one is a
+ * another shard's signature gets a request here ({@link InternalSignatureFilter}), and it reads only slots the
+ * ring migrates from here to it ({@link MigrationReaders}: 403 otherwise; the position is no slot's and open to
+ * every shard); the calls and their answers are in the package documentation. Parameters are bound as text and checked here, so that every bad one is a
  * 400 naming it, as on the public API.
  */
 @RestController
@@ -37,10 +40,12 @@ final class MigrationController {
 
     private final ChangeLog changes;
     private final MigrationSource source;
+    private final MigrationReaders readers;
 
-    MigrationController(ChangeLog changes, MigrationSource source) {
+    MigrationController(ChangeLog changes, MigrationSource source, MigrationReaders readers) {
         this.changes = changes;
         this.source = source;
+        this.readers = readers;
     }
 
     /**
@@ -99,12 +104,13 @@ final class MigrationController {
     }
 
     @GetMapping("/slots/{slots}/bookmarks")
-    MigrationSource.Page<MigratedBookmark> bookmarks(@PathVariable("slots") String slots,
+    MigrationSource.Page<MigratedBookmark> bookmarks(HttpServletRequest request, @PathVariable("slots") String slots,
             @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "limit", required = false) String limit) {
         int slotCount = changes.slotCount();
         SlotSet set = slots(slots, slotCount);
         int max = limit(limit);
+        readers.requireTarget(request, set::contains, slotCount);
         try {
             return source.bookmarks(set, slotCount, cursor(after), max);
         } catch (MigrationSource.BadCursorException e) {
@@ -113,12 +119,14 @@ final class MigrationController {
     }
 
     @GetMapping("/slots/{slots}/idempotency")
-    MigrationSource.Page<MigratedIdempotencyRecord> idempotencyRecords(@PathVariable("slots") String slots,
+    MigrationSource.Page<MigratedIdempotencyRecord> idempotencyRecords(HttpServletRequest request,
+            @PathVariable("slots") String slots,
             @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "limit", required = false) String limit) {
         int slotCount = changes.slotCount();
         SlotSet set = slots(slots, slotCount);
         int max = limit(limit);
+        readers.requireTarget(request, set::contains, slotCount);
         try {
             return source.idempotencyRecords(set, slotCount, cursor(after), max);
         } catch (MigrationSource.BadCursorException e) {
@@ -131,7 +139,7 @@ final class MigrationController {
      * (milliseconds since the epoch, default 0) are left out.
      */
     @GetMapping("/slots/{slots}/digest")
-    SlotDigest digest(@PathVariable("slots") String slots,
+    SlotDigest digest(HttpServletRequest request, @PathVariable("slots") String slots,
             @RequestParam(name = "recordsSince", required = false) String recordsSince) {
         int slotCount = changes.slotCount();
         SlotSet set = slots(slots, slotCount);
@@ -142,16 +150,19 @@ final class MigrationController {
             }
             since = Instant.ofEpochMilli(Long.parseLong(recordsSince));
         }
+        readers.requireTarget(request, set::contains, slotCount);
         return source.digest(set, slotCount, since);
     }
 
     @GetMapping("/log")
-    LogPage log(@RequestParam(name = "after", required = false) String after,
+    LogPage log(HttpServletRequest request, @RequestParam(name = "after", required = false) String after,
             @RequestParam(name = "slots", required = false) String slots,
             @RequestParam(name = "limit", required = false) String limit) {
         long from = seq(after);
-        SlotSet set = slots(slots, changes.slotCount());
+        int slotCount = changes.slotCount();
+        SlotSet set = slots(slots, slotCount);
         int max = limit(limit);
+        readers.requireTarget(request, set::contains, slotCount);
         long position = changes.position();
         if (from > position) {
             throw MigrationProblems.invalid("after",
@@ -192,7 +203,7 @@ final class MigrationController {
     }
 
     @GetMapping("/state")
-    State state(@RequestParam(name = "user", required = false) String user,
+    State state(HttpServletRequest request, @RequestParam(name = "user", required = false) String user,
             @RequestParam(name = "bookmark", required = false) String bookmark,
             @RequestParam(name = "idemKey", required = false) String idemKey) {
         if (!UserIds.isValid(user)) {
@@ -206,12 +217,20 @@ final class MigrationController {
             if (!UUID_TEXT.matcher(bookmark).matches()) {
                 throw MigrationProblems.invalid("bookmark", "must be a bookmark id, a UUID");
             }
+            requireUsersSlot(request, user);
             return bookmarkState(user, UUID.fromString(bookmark));
         }
         if (!IDEMPOTENCY_KEY.matcher(idemKey).matches()) {
             throw MigrationProblems.invalid("idemKey", "must be 1 to 255 printable ASCII characters");
         }
+        requireUsersSlot(request, user);
         return recordState(user, idemKey);
+    }
+
+    private void requireUsersSlot(HttpServletRequest request, String user) {
+        int slotCount = changes.slotCount();
+        int slot = SlotHash.slotOf(user, slotCount);
+        readers.requireTarget(request, candidate -> candidate == slot, slotCount);
     }
 
     private static SlotSet slots(String text, int slotCount) {

@@ -39,6 +39,16 @@ final class MigrationProblems {
         return new ErrorResponseException(HttpStatus.GONE, body, null);
     }
 
+    /** 403: the ring this shard holds does not migrate {@code slot} from here to the calling shard. */
+    static ErrorResponseException notMigratingTo(String caller, String shardId, int slot, long epoch) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, "at epoch " + epoch + " slot "
+                + slot + " is not migrating from " + shardId + " to " + caller
+                + ": a shard reads only the slots moving to it");
+        body.setTitle("Not migrating to the caller");
+        body.setProperty("epoch", epoch);
+        return new ErrorResponseException(HttpStatus.FORBIDDEN, body, null);
+    }
+
     /** 503 before the first ring: slots cannot be told or checked. */
     static ErrorResponseException noRing(Duration retryAfter) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,

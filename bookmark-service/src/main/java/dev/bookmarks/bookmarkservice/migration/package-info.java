@@ -107,6 +107,11 @@
  * rows, the epoch it was made at); the registry's driver freezes on a small lag and cuts over on
  * {@code VERIFIED}. A copy whose source's log no longer reaches back (410) starts over.
  *
+ * <p>A signature names the calling shard; the ring decides what it may read ({@code MigrationReaders}): the rows,
+ * log and states of slots the ring this shard holds migrates from here to the caller, copying or frozen, and
+ * nothing else (403; a refused read makes the shard read Redis once first, since a target may see a migration
+ * before its source). The position names no slot and is open to every shard.
+ *
  * <p>{@link dev.bookmarks.bookmarkservice.migration.OrphanSweeper} deletes, after a grace period, the rows of
  * slots the ring neither gives to this shard nor migrates to it: the source's after a cutover, the target's after
  * an abort.
@@ -114,13 +119,9 @@
  * <h2>Not built yet</h2>
  *
  * <ul>
- *   <li><b>The registry's driver</b> that plans batches, writes the ring's steps, waits on the reports and keeps
- *       its own state in Redis; until it exists, only a ring written by hand moves slots.</li>
  *   <li><b>Pin the position.</b> The retention cleanup deletes by age alone; a copy that falls further behind
  *       than the retention (24 h) is told so (410) and copies again. Pinning the position of a copy in progress
  *       would spare it that.</li>
- *   <li><b>Authorise by the ring.</b> Any holder of the internal secret may read any slot. The source should
- *       serve a caller only the slots the ring's migrations move to it.</li>
  * </ul>
  */
 package dev.bookmarks.bookmarkservice.migration;

@@ -2,16 +2,21 @@ package dev.bookmarks.bookmarkservice.migration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.bookmarks.bookmarkservice.ActingGateway;
 import dev.bookmarks.bookmarkservice.ShardIntegrationBase;
 import dev.bookmarks.protocol.GatewayHeaders;
 import dev.bookmarks.protocol.testing.MutableClock;
 import dev.bookmarks.protocol.attack.RawHttp;
+import dev.bookmarks.registry.RingSigner;
 import dev.bookmarks.registry.RingWatcher;
+import dev.bookmarks.ring.MovePlan;
 import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.Shard;
+import dev.bookmarks.ring.ShardState;
 import dev.bookmarks.ring.SlotHash;
+import dev.bookmarks.testing.redis.TestRingKeys;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpHeaders;
@@ -30,8 +35,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,20 +49,28 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The source side of a slot migration against a real shard, deployed as in production (signatures checked,
- * ownership on, a ring of 1024 slots that gives every slot to this shard): what a target reads (every row of a
- * slot exactly once, the log after a position, a row's current state), the position that no late commit can
- * fall behind, the log's retention, and every way a request that is not another shard's is refused. Each test
- * uses a slot of its own, so the tests of a class share a database without seeing each other's rows.
+ * ownership on, a ring of 1024 slots owned by this shard, all but slot {@value #STILL} copying to {@code s-2}):
+ * what a target reads (every row of a slot exactly once, the log after a position, a row's current state), the
+ * position that no late commit can fall behind, the log's retention, every way a request that is not another
+ * shard's is refused, and that a shard reads only the slots moving to it. Each test uses a slot of its own, so
+ * the tests of a class share a database without seeing each other's rows.
  */
 abstract class MigrationSourceContract extends ShardIntegrationBase {
 
     static final JsonMapper JSON = JsonMapper.builder().build();
-    static final Ring RING = Ring.create(1024, List.of(Shard.active(SHARD_ID, SHARD_URL, 1)));
     /** The shard that reads: a migration target. */
     static final String TARGET = "s-2";
+    /** The one slot that is not migrating. */
+    static final int STILL = 0;
+    static final Ring FIRST = Ring.create(1024, List.of(Shard.active(SHARD_ID, SHARD_URL, 1)));
+    /** The ring of every test, written after {@link #FIRST}. */
+    static final Ring RING = everySlotCopyingToTheTargetBut(STILL);
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    DataSource database;
 
     @Autowired
     PlatformTransactionManager transactions;
@@ -72,7 +86,12 @@ abstract class MigrationSourceContract extends ShardIntegrationBase {
 
     @BeforeEach
     void ring() {
-        publishFirstRing(RING);
+        publishFirstRing(FIRST);
+        if (store.readEpoch() == FIRST.epoch()) {
+            store.compareAndSet(FIRST.epoch(), RING, RingSigner.parse(TestRingKeys.PRIVATE_KEY));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> watcher.current().map(Ring::epoch).orElse(0L) == RING.epoch());
         gateway = actingGateway(RING);
         target = new InternalClient(port, SECRET, TARGET, SHARD_ID);
     }
@@ -252,23 +271,13 @@ abstract class MigrationSourceContract extends ShardIntegrationBase {
     void thePositionIsNotAnsweredWhileAnEntryAtOrBelowItCouldStillCommit() throws Exception {
         String user = usersInOneSlot("barrier", 1).get(0);
         UUID id = UUID.randomUUID();
-        CountDownLatch appended = new CountDownLatch(1);
-        CountDownLatch commit = new CountDownLatch(1);
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() ->
-                new TransactionTemplate(transactions).executeWithoutResult(status -> {
-                    changes.bookmarkChanged(user, id);
-                    appended.countDown();
-                    await(commit);
-                }));
-        assertThat(appended.await(10, TimeUnit.SECONDS)).isTrue();
+        HeldWrite held = HeldWrite.append(transactions, () -> changes.bookmarkChanged(user, id));
 
         CompletableFuture<HttpResponse<String>> position =
                 CompletableFuture.supplyAsync(() -> target.get("/internal/migration/position"));
-        // Long enough for the request to reach the stripes, short of H2's 2 s lock timeout.
-        Thread.sleep(500);
+        HeldWrite.awaitALockWaiter(database);
         boolean answeredBeforeTheCommit = position.isDone();
-        commit.countDown();
-        writer.get(10, TimeUnit.SECONDS);
+        held.commit();
         long answered = ok(position.get(10, TimeUnit.SECONDS)).get("position").asLong();
         long seq = jdbc.sql("SELECT seq FROM change_log WHERE bookmark_id = :id").param("id", id)
                 .query(Long.class).single();
@@ -319,6 +328,34 @@ abstract class MigrationSourceContract extends ShardIntegrationBase {
                 .query(UUID.class).list()).as("the recent entry stays").containsExactly(UUID.fromString(recent));
         assertProblem(fromBefore, 410, "after");
         assertThat(fromAfter.get("entries").get(0).get("bookmarkId").asString()).isEqualTo(recent);
+    }
+
+    @Test
+    void aShardReadsOnlyTheSlotsTheRingMovesFromHereToIt() {
+        String still = userInSlot(STILL);
+        String moving = usersOutside(STILL, "read-by-ring", 1).get(0);
+        int slot = slotOf(moving);
+        InternalClient bystander = new InternalClient(port, SECRET, "s-3", SHARD_ID);
+        List<String> reads = List.of("/internal/migration/slots/%d/bookmarks", "/internal/migration/slots/%d/idempotency",
+                "/internal/migration/slots/%d/digest", "/internal/migration/log?after=0&slots=%d");
+
+        for (String read : reads) {
+            assertThat(target.get(read.formatted(slot)).statusCode()).as(read).isEqualTo(200);
+            assertRefused(bystander.get(read.formatted(slot)), slot, "s-3");
+            assertRefused(target.get(read.formatted(STILL)), STILL, TARGET);
+        }
+        assertRefused(target.get("/internal/migration/slots/" + STILL + "-" + slot + "/bookmarks"), STILL, TARGET);
+        assertThat(target.get("/internal/migration/state?user=" + moving + "&idemKey=k").statusCode()).isEqualTo(200);
+        assertRefused(bystander.get("/internal/migration/state?user=" + moving + "&idemKey=k"), slot, "s-3");
+        assertRefused(target.get("/internal/migration/state?user=" + still + "&bookmark=" + UUID.randomUUID()),
+                STILL, TARGET);
+        assertThat(bystander.get("/internal/migration/position").statusCode()).as("no slot's").isEqualTo(200);
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int slot, String caller) {
+        assertProblem(response, 403, null);
+        assertThat(detail(response)).isEqualTo("at epoch " + RING.epoch() + " slot " + slot
+                + " is not migrating from " + SHARD_ID + " to " + caller + ": a shard reads only the slots moving to it");
     }
 
     @Test
@@ -467,6 +504,13 @@ abstract class MigrationSourceContract extends ShardIntegrationBase {
                 .param("user", user).param("key", key).param("token", UUID.randomUUID()).update();
     }
 
+    /** {@link #FIRST} with every slot but {@code still} copying to {@link #TARGET}. */
+    private static Ring everySlotCopyingToTheTargetBut(int still) {
+        MovePlan plan = FIRST.plan(List.of(FIRST.shard(SHARD_ID).orElseThrow().withState(ShardState.DRAINING),
+                Shard.active(TARGET, "http://127.0.0.1:9002", 1)));
+        return FIRST.startMigration(plan, IntStream.range(0, FIRST.slotCount()).filter(s -> s != still).toArray());
+    }
+
     /** {@code count} users that share one slot, the slot of {@code hint}'s first candidate. */
     private static List<String> usersInOneSlot(String hint, int count) {
         int slot = slotOf(hint + "-0");
@@ -525,16 +569,5 @@ abstract class MigrationSourceContract extends ShardIntegrationBase {
 
     private static String detail(HttpResponse<String> response) {
         return JSON.readTree(response.body()).get("detail").asString();
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            if (!latch.await(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test never let the transaction commit");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
