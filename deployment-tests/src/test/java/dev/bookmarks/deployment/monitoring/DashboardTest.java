@@ -102,7 +102,8 @@ class DashboardTest {
 
     /**
      * Every meter the dashboard and the alerts may use. The code's own: RingMetrics (registry-client, on every
-     * gateway, shard and the registry), ShardRetryFilter, ResilienceConfiguration and RestartedShardProbe (gateway).
+     * gateway, shard and the registry), ShardRetryFilter, ResilienceConfiguration and RestartedShardProbe (gateway),
+     * ReshardingMetrics (registry).
      */
     static final List<Meter> METERS = List.of(
             Meter.code("bookmarks.ring.epoch", Type.GAUGE, null),
@@ -112,6 +113,11 @@ class DashboardTest {
             Meter.code("bookmarks.gateway.retries", Type.COUNTER, null),
             Meter.code("bookmarks.gateway.retry.budget.tokens", Type.GAUGE, null),
             Meter.code("bookmarks.gateway.circuit.restart.probes", Type.COUNTER, null),
+            // ReshardingMetrics (shard-registry).
+            Meter.code("bookmarks.resharding.running", Type.GAUGE, null),
+            Meter.code("bookmarks.resharding.paused", Type.GAUGE, null),
+            Meter.code("bookmarks.resharding.slots.moved", Type.GAUGE, null),
+            Meter.code("bookmarks.resharding.verification.failed", Type.GAUGE, null),
             // The timer of Spring Boot's server request observation, on WebFlux (gateway) and MVC (shards) alike.
             Meter.builtIn("http.server.requests", Type.TIMER, "seconds", "Spring Boot's server observation", null)
                     .withHistogramIn("gateway"),

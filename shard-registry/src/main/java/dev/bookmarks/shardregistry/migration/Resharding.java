@@ -71,6 +71,9 @@ record Resharding(String id, List<Shard> shards, int batchSlots, long maxLag, lo
 
         static final int PAUSES_KEPT = 1000;
 
+        /** How the reason of a resharding stopped by a failed verification begins. */
+        static final String VERIFICATION_FAILED = "verification failed";
+
         Progress {
             reason = reason == null ? "" : reason;
             pausesMillis = List.copyOf(pausesMillis);
@@ -116,6 +119,11 @@ record Resharding(String id, List<Shard> shards, int batchSlots, long maxLag, lo
 
         boolean finished() {
             return status != Status.RUNNING;
+        }
+
+        /** Whether a verification found source and target differ, and stopped the resharding. */
+        boolean verificationFailed() {
+            return status == Status.STOPPED && reason.startsWith(VERIFICATION_FAILED);
         }
     }
 }

@@ -171,7 +171,7 @@ public final class ReshardingDriver extends BackgroundTask {
         }
         if (report.filter(r -> r.phase() == Phase.MISMATCH && r.epoch() >= now.epoch()).isPresent()) {
             if (write(now, r -> r.abort(migrating))) {
-                String why = "verification failed for slots " + report.get().slots() + " from " + source + " to "
+                String why = Resharding.Progress.VERIFICATION_FAILED + " for slots " + report.get().slots() + " from " + source + " to "
                         + target + ": " + report.get().detail();
                 state.write(progress.ended(Resharding.Status.STOPPED, why, at));
                 log.error("resharding {} stopped: {}", plan.id(), why);

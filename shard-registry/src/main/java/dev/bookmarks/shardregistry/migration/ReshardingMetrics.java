@@ -9,8 +9,9 @@ import java.util.function.ToDoubleFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Gauges of the resharding, for dashboards and alerts beside {@code /actuator/migrations}: whether one runs, slots
- * moved and remaining, rows copied, batches, freeze timeouts, the ETA and the batch in flight's catch-up lag. They
+ * Gauges of the resharding, for dashboards and alerts beside {@code /actuator/migrations}: whether one runs, is
+ * paused or was stopped by a failed verification, slots moved and remaining, rows copied, batches, freeze
+ * timeouts, the ETA and the batch in flight's catch-up lag. They
  * describe the resharding in Redis, not this registry's share of the work, so every replica reports the same
  * values; a gauge with nothing to describe (no resharding, no batch in flight, no ETA yet) reports NaN, which
  * Prometheus shows as absent rather than zero. One read of Redis serves every gauge of a scrape: the overview is
@@ -35,6 +36,11 @@ final class ReshardingMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         gauge(registry, "bookmarks.resharding.running", "1 while a resharding runs (paused counts), else 0", null,
                 o -> o.running() ? 1 : 0);
+        gauge(registry, "bookmarks.resharding.paused", "1 while a running resharding is paused by an operator, else 0",
+                null, o -> o.running() && o.control() == Resharding.Control.PAUSED ? 1 : 0);
+        gauge(registry, "bookmarks.resharding.verification.failed",
+                "1 when the latest resharding was stopped because source and target differed, else 0", null,
+                o -> o.progress().map(Resharding.Progress::verificationFailed).orElse(false) ? 1 : 0);
         gauge(registry, "bookmarks.resharding.slots.moved", "Slots the resharding cut over so far", null,
                 o -> o.progress().map(p -> (double) p.slotsMoved()).orElse(Double.NaN));
         gauge(registry, "bookmarks.resharding.slots.remaining",

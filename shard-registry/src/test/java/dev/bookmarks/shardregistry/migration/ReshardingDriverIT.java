@@ -155,6 +155,10 @@ class ReshardingDriverIT {
         assertThat(progress.status()).isEqualTo(Resharding.Status.STOPPED);
         assertThat(progress.reason()).contains("verification failed").contains("alice");
         assertThat(after.epoch()).as("a stopped resharding takes no more steps").isEqualTo(frozen.epoch() + 1);
+        new ReshardingMetrics(() -> ReshardingOverview.read(ring, state, reports, clock.millis()), clock)
+                .bindTo(meters);
+        assertThat(gauge("bookmarks.resharding.verification.failed")).isEqualTo(1.0);
+        assertThat(gauge("bookmarks.resharding.running")).isZero();
     }
 
     @Test
@@ -199,16 +203,22 @@ class ReshardingDriverIT {
         step();
         Ring pausedBetween = ring.read().orElseThrow();
         String reasonWhilePaused = state.progress().orElseThrow().reason();
+        new ReshardingMetrics(() -> ReshardingOverview.read(ring, state, reports, clock.millis()), clock)
+                .bindTo(meters);
+        double pausedGauge = gauge("bookmarks.resharding.paused");
         state.control(Resharding.Control.RUNNING);
         step();
         Ring resumed = ring.read().orElseThrow();
+        clock.advance(Duration.ofSeconds(1));
 
         assertThat(pausedCopying.epoch()).isEqualTo(copying.epoch());
         assertThat(phases(frozen)).containsOnly(MigrationPhase.FROZEN);
         assertThat(cut.isMigrating()).as("a frozen batch is never held by a pause").isFalse();
         assertThat(pausedBetween.epoch()).isEqualTo(cut.epoch());
         assertThat(reasonWhilePaused).isEqualTo("paused");
+        assertThat(pausedGauge).isEqualTo(1.0);
         assertThat(phases(resumed)).containsOnly(MigrationPhase.COPYING);
+        assertThat(gauge("bookmarks.resharding.paused")).isZero();
     }
 
     @Test
@@ -262,6 +272,7 @@ class ReshardingDriverIT {
         clock.advance(Duration.ofSeconds(1));
 
         assertThat(before).isZero();
+        assertThat(gauge("bookmarks.resharding.verification.failed")).isZero();
         assertThat(lag).isEqualTo(7.0);
         assertThat(etaBeforeACutover).as("no pace yet, no ETA").isNaN();
         assertThat(gauge("bookmarks.resharding.running")).isEqualTo(1.0);
