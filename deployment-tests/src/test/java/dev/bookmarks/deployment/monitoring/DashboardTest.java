@@ -118,6 +118,11 @@ class DashboardTest {
             Meter.code("bookmarks.resharding.paused", Type.GAUGE, null),
             Meter.code("bookmarks.resharding.slots.moved", Type.GAUGE, null),
             Meter.code("bookmarks.resharding.verification.failed", Type.GAUGE, null),
+            Meter.code("bookmarks.resharding.slots.remaining", Type.GAUGE, null),
+            Meter.code("bookmarks.resharding.batch.lag", Type.GAUGE, null),
+            Meter.code("bookmarks.resharding.eta", Type.GAUGE, "seconds"),
+            // ReshardingDriver's timer, with a histogram of its own (publishPercentileHistogram).
+            Meter.code("bookmarks.resharding.write.pause", Type.TIMER, "seconds"),
             // The timer of Spring Boot's server request observation, on WebFlux (gateway) and MVC (shards) alike.
             Meter.builtIn("http.server.requests", Type.TIMER, "seconds", "Spring Boot's server observation", null)
                     .withHistogramIn("gateway"),
