@@ -110,7 +110,7 @@ final class MigrationController {
         int slotCount = changes.slotCount();
         SlotSet set = slots(slots, slotCount);
         int max = limit(limit);
-        readers.requireTarget(request, set::contains, slotCount);
+        readers.requireTarget(request, set.slots());
         try {
             return source.bookmarks(set, slotCount, cursor(after), max);
         } catch (MigrationSource.BadCursorException e) {
@@ -126,7 +126,7 @@ final class MigrationController {
         int slotCount = changes.slotCount();
         SlotSet set = slots(slots, slotCount);
         int max = limit(limit);
-        readers.requireTarget(request, set::contains, slotCount);
+        readers.requireTarget(request, set.slots());
         try {
             return source.idempotencyRecords(set, slotCount, cursor(after), max);
         } catch (MigrationSource.BadCursorException e) {
@@ -150,7 +150,7 @@ final class MigrationController {
             }
             since = Instant.ofEpochMilli(Long.parseLong(recordsSince));
         }
-        readers.requireTarget(request, set::contains, slotCount);
+        readers.requireTarget(request, set.slots());
         return source.digest(set, slotCount, since);
     }
 
@@ -159,10 +159,9 @@ final class MigrationController {
             @RequestParam(name = "slots", required = false) String slots,
             @RequestParam(name = "limit", required = false) String limit) {
         long from = seq(after);
-        int slotCount = changes.slotCount();
-        SlotSet set = slots(slots, slotCount);
+        SlotSet set = slots(slots, changes.slotCount());
         int max = limit(limit);
-        readers.requireTarget(request, set::contains, slotCount);
+        readers.requireTarget(request, set.slots());
         long position = changes.position();
         if (from > position) {
             throw MigrationProblems.invalid("after",
@@ -228,9 +227,7 @@ final class MigrationController {
     }
 
     private void requireUsersSlot(HttpServletRequest request, String user) {
-        int slotCount = changes.slotCount();
-        int slot = SlotHash.slotOf(user, slotCount);
-        readers.requireTarget(request, candidate -> candidate == slot, slotCount);
+        readers.requireTarget(request, SlotHash.slotOf(user, changes.slotCount()));
     }
 
     private static SlotSet slots(String text, int slotCount) {

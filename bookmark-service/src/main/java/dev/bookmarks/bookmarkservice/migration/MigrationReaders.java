@@ -5,10 +5,10 @@ import dev.bookmarks.ring.Ring;
 import dev.bookmarks.ring.SlotMigration;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntPredicate;
 
 /**
  * Who may read which slots of this shard through the internal API: only the shard the ring this shard holds
@@ -36,19 +36,19 @@ final class MigrationReaders {
     }
 
     /**
-     * Returns if the caller of {@code request} may read every slot {@code slots} holds of a ring of
-     * {@code slotCount} slots, else throws a 403 problem naming the first slot it may not.
+     * Returns if the caller of {@code request} may read every one of {@code slots}, else throws a 403 problem
+     * naming the first it may not.
      */
-    void requireTarget(HttpServletRequest request, IntPredicate slots, int slotCount) {
+    void requireTarget(HttpServletRequest request, int... slots) {
         String caller = (String) request.getAttribute(CALLER);
         if (caller == null) {
             return;
         }
         Optional<Ring> ring = watcher.current();
-        OptionalInt refused = firstRefused(ring, caller, slots, slotCount);
+        OptionalInt refused = firstRefused(ring, caller, slots);
         if (refused.isPresent()) {
             ring = refreshed(ring);
-            refused = firstRefused(ring, caller, slots, slotCount);
+            refused = firstRefused(ring, caller, slots);
         }
         if (refused.isPresent()) {
             throw MigrationProblems.notMigratingTo(caller, shardId, refused.getAsInt(),
@@ -56,13 +56,8 @@ final class MigrationReaders {
         }
     }
 
-    private OptionalInt firstRefused(Optional<Ring> ring, String caller, IntPredicate slots, int slotCount) {
-        for (int slot = 0; slot < slotCount; slot++) {
-            if (slots.test(slot) && !migratesTo(ring, slot, caller)) {
-                return OptionalInt.of(slot);
-            }
-        }
-        return OptionalInt.empty();
+    private OptionalInt firstRefused(Optional<Ring> ring, String caller, int[] slots) {
+        return Arrays.stream(slots).filter(slot -> !migratesTo(ring, slot, caller)).findFirst();
     }
 
     private boolean migratesTo(Optional<Ring> ring, int slot, String caller) {

@@ -135,9 +135,8 @@ final class SlotSet {
         return toString().hashCode();
     }
 
-    /** The set's text ({@link SlotRanges}), as a target names it in its reports. */
-    @Override
-    public String toString() {
+    /** The set's slots, ascending. */
+    int[] slots() {
         int size = 0;
         for (int[] range : ranges) {
             size += range[1] - range[0] + 1;
@@ -149,6 +148,12 @@ final class SlotSet {
                 slots[next++] = slot;
             }
         }
-        return SlotRanges.format(slots);
+        return slots;
+    }
+
+    /** The set's text ({@link SlotRanges}), as a target names it in its reports. */
+    @Override
+    public String toString() {
+        return SlotRanges.format(slots());
     }
 }
