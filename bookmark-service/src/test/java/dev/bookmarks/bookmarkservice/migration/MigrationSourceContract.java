@@ -425,7 +425,9 @@ abstract class MigrationSourceContract extends ShardIntegrationBase {
                 "/internal/migration/../migration/position", "/internal/migration%2Fposition",
                 "/internal%2fmigration/position", "/internal/migration/%70osition", "/internal/migration/position/",
                 "/internal;x/migration/position", "/internal/migration/position;x", "/internal%5Cmigration/position",
-                "/internal/migration/slots/7%2F../bookmarks");
+                "/internal/migration/slots/7%2F../bookmarks", "/internal/migration/slots/7%2C0/bookmarks",
+                "/internal/migration/slots/%30/bookmarks", "/internal/migration/slots/7;0/bookmarks",
+                "/internal/migration/slots//0/bookmarks", "/internal/migration/slots/7/../0/bookmarks");
 
         for (String spelling : spellings) {
             RawHttp.Answer answer = RawHttp.send(port, "GET", spelling, target.headers("GET", spelling, null), null);
